@@ -1,0 +1,22 @@
+/**
+ * Errors are values with codes: handlers turn known codes into a short, friendly reply and log the
+ * rest through one error handler.
+ */
+export const ErrorCode = {
+  KnowledgeBaseInvalid: "knowledge_base_invalid",
+  ConfigInvalid: "config_invalid",
+  StoredValueInvalid: "stored_value_invalid",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error with a stable code that callers can switch on. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AppError";
+    this.code = code;
+  }
+}

@@ -1,0 +1,282 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import type { z } from "zod";
+import { AppError, ErrorCode } from "../../errors.ts";
+import { displayText, KnowledgeBase } from "./knowledge-base.ts";
+import {
+  type Entry,
+  type EntryKind,
+  KnowledgeFileSchema,
+  SECTION_TEXT_LIMIT,
+  sections,
+} from "./schema.ts";
+
+/** One thing wrong with the knowledge base, pointing at the file, entry and field. */
+export interface Problem {
+  file: string;
+  entry: string;
+  field: string;
+  message: string;
+}
+
+/** `file: entry-id: field: message`, the format `npm run kb:check` prints. */
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}: ${problem.entry}: ${problem.field}: ${problem.message}`;
+}
+
+/** Thrown when the knowledge base is invalid; `problems` says where. */
+export class KnowledgeBaseError extends AppError {
+  readonly problems: readonly Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    const shown = problems.slice(0, 20).map(formatProblem).join("\n  ");
+    const more = problems.length > 20 ? `\n  …and ${problems.length - 20} more` : "";
+    super(
+      ErrorCode.KnowledgeBaseInvalid,
+      `The knowledge base has ${problems.length} problem(s):\n  ${shown}${more}`,
+    );
+    this.problems = problems;
+  }
+}
+
+interface Located {
+  entry: Entry;
+  file: string;
+}
+
+const EXTENSIONS = new Set([".yml", ".yaml"]);
+
+async function listYamlFiles(dir: string): Promise<string[]> {
+  const found = await readdir(dir, { recursive: true, withFileTypes: true });
+  return found
+    .filter((d) => d.isFile() && EXTENSIONS.has(path.extname(d.name)))
+    .map((d) => path.join(d.parentPath, d.name))
+    .sort();
+}
+
+function fieldPath(issuePath: readonly PropertyKey[]): string {
+  return issuePath.length === 0 ? "(entry)" : issuePath.map(String).join(".");
+}
+
+/** Parses one file into entries, collecting problems instead of stopping at the first. */
+function parseFile(
+  file: string,
+  source: string,
+  problems: Problem[],
+  invalidIds?: Map<string, EntryKind>,
+): Entry[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(source);
+  } catch (error) {
+    const message = error instanceof YAMLParseError ? error.message.split("\n")[0] : String(error);
+    problems.push({ file, entry: "(file)", field: "(yaml)", message: message ?? "invalid YAML" });
+    return [];
+  }
+  if (raw === null || raw === undefined) return [];
+  const shape = KnowledgeFileSchema.safeParse(raw);
+  if (!shape.success) {
+    for (const issue of shape.error.issues) {
+      problems.push({
+        file,
+        entry: "(file)",
+        field: fieldPath(issue.path),
+        message: issue.message,
+      });
+    }
+    return [];
+  }
+  const entries: Entry[] = [];
+  for (const [key, { kind, schema }] of Object.entries(sections)) {
+    const items = shape.data[key as keyof typeof sections] ?? [];
+    items.forEach((item, index) => {
+      const parsed = (schema as z.ZodType).safeParse(item);
+      const rawId = (item as { id?: unknown } | null)?.id;
+      const label = typeof rawId === "string" && rawId ? rawId : `${key}[${index}]`;
+      if (!parsed.success) {
+        // Remember the id so references to this (invalid) entry are not reported twice.
+        if (typeof rawId === "string" && rawId) invalidIds?.set(rawId, kind);
+        for (const issue of parsed.error.issues) {
+          problems.push({
+            file,
+            entry: label,
+            field: fieldPath(issue.path),
+            message: issue.message,
+          });
+        }
+        return;
+      }
+      entries.push({ kind, ...(parsed.data as object) } as Entry);
+    });
+  }
+  return entries;
+}
+
+function normalized(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+}
+
+/** Cross-entry checks: references, uniqueness of names students type, rendered length. */
+function checkMerged(
+  located: readonly Located[],
+  invalidIds: ReadonlyMap<string, EntryKind>,
+  problems: Problem[],
+): void {
+  const ids = new Map<string, EntryKind>(invalidIds);
+  for (const { entry } of located) ids.set(entry.id, entry.kind);
+  const claimed = new Map<string, string>();
+  const claim = (scope: string, value: string, owner: Located, field: string) => {
+    const key = `${scope}:${normalized(value)}`;
+    const holder = claimed.get(key);
+    if (holder && holder !== owner.entry.id) {
+      problems.push({
+        file: owner.file,
+        entry: owner.entry.id,
+        field,
+        message: `"${value}" is already used by ${holder}`,
+      });
+    } else {
+      claimed.set(key, owner.entry.id);
+    }
+  };
+  const ref = (owner: Located, field: string, target: string, kind: "role" | "topic") => {
+    if (ids.get(target) !== kind) {
+      problems.push({
+        file: owner.file,
+        entry: owner.entry.id,
+        field,
+        message: `unknown ${kind} "${target}"`,
+      });
+    }
+  };
+
+  const refs = (
+    owner: Located,
+    field: string,
+    targets: readonly string[],
+    kind: "role" | "topic",
+  ) => {
+    for (const [i, target] of targets.entries()) ref(owner, `${field}.${i}`, target, kind);
+  };
+
+  for (const item of located) {
+    const { entry } = item;
+    switch (entry.kind) {
+      case "role": {
+        for (const [i, name] of [entry.title, ...entry.aliases].entries()) {
+          claim("role", name, item, i === 0 ? "title" : `aliases.${i - 1}`);
+        }
+        const seen = new Set<string>();
+        entry.checklist.forEach((skill, i) => {
+          if (seen.has(skill.id)) {
+            problems.push({
+              file: item.file,
+              entry: entry.id,
+              field: `checklist.${i}.id`,
+              message: `duplicate checklist item id "${skill.id}"`,
+            });
+          }
+          seen.add(skill.id);
+        });
+        break;
+      }
+      case "topic":
+        for (const [i, name] of [entry.title, ...entry.aliases].entries()) {
+          claim("topic", name, item, i === 0 ? "title" : `aliases.${i - 1}`);
+        }
+        refs(item, "roles", entry.roles, "role");
+        break;
+      case "faq":
+        for (const [i, p] of entry.phrasings.entries()) claim("faq", p, item, `phrasings.${i}`);
+        refs(item, "topics", entry.topics, "topic");
+        refs(item, "roles", entry.roles, "role");
+        break;
+      case "prompt":
+        ref(item, "topic", entry.topic, "topic");
+        refs(item, "roles", entry.roles, "role");
+        break;
+    }
+    const shown = displayText(entry);
+    if (shown.length > SECTION_TEXT_LIMIT) {
+      problems.push({
+        file: item.file,
+        entry: entry.id,
+        field: "(shown text)",
+        message: `is ${shown.length} characters; Slack shows at most ${SECTION_TEXT_LIMIT} in one section`,
+      });
+    }
+  }
+}
+
+export interface LoadOptions {
+  /** Folders to read, in order; an entry in a later folder replaces one with the same id. */
+  dirs: readonly string[];
+}
+
+/**
+ * Reads and validates every YAML file under the given folders and returns all problems found
+ * (empty when the knowledge base is valid) together with the merged knowledge base.
+ *
+ * @example
+ * const { problems } = await checkKnowledgeBase({ dirs: ["data", process.env.KB_DIR] });
+ */
+export async function checkKnowledgeBase(
+  options: LoadOptions,
+): Promise<{ kb: KnowledgeBase; problems: Problem[] }> {
+  const problems: Problem[] = [];
+  const merged = new Map<string, Located>();
+  const invalidIds = new Map<string, EntryKind>();
+  for (const dir of options.dirs) {
+    let files: string[];
+    try {
+      files = await listYamlFiles(dir);
+    } catch (error) {
+      const reason =
+        (error as NodeJS.ErrnoException).code === "ENOENT" ? "folder not found" : String(error);
+      problems.push({ file: dir, entry: "(folder)", field: "(folder)", message: reason });
+      continue;
+    }
+    const inThisDir = new Map<string, string>();
+    for (const absolute of files) {
+      const file = path.relative(process.cwd(), absolute) || absolute;
+      const entries = parseFile(file, await readFile(absolute, "utf8"), problems, invalidIds);
+      for (const entry of entries) {
+        const earlier = inThisDir.get(entry.id);
+        if (earlier) {
+          problems.push({
+            file,
+            entry: entry.id,
+            field: "id",
+            message: `duplicate id, also defined in ${earlier}`,
+          });
+          continue;
+        }
+        inThisDir.set(entry.id, file);
+        merged.set(entry.id, { entry, file });
+      }
+    }
+  }
+  const located = [...merged.values()];
+  checkMerged(located, invalidIds, problems);
+  return { kb: new KnowledgeBase(located.map((l) => l.entry)), problems };
+}
+
+/**
+ * Loads the knowledge base, refusing an invalid one.
+ *
+ * @throws {KnowledgeBaseError} listing every problem when any file is invalid.
+ * @example
+ * const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
+ */
+export async function loadKnowledgeBase(options: LoadOptions): Promise<KnowledgeBase> {
+  const { kb, problems } = await checkKnowledgeBase(options);
+  if (problems.length > 0) throw new KnowledgeBaseError(problems);
+  return kb;
+}
+
+/** The knowledge base that ships with the app. */
+export const BUNDLED_KB_DIR = path.resolve(import.meta.dirname, "../../../data");

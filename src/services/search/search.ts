@@ -1,0 +1,327 @@
+import Fuse from "fuse.js";
+import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
+import { displayText } from "../knowledge-base/knowledge-base.ts";
+import type { Entry, EntryKind } from "../knowledge-base/schema.ts";
+import { keywords, stem } from "./text.ts";
+
+/** One hit, best first in a result list. */
+export interface SearchHit {
+  id: string;
+  kind: EntryKind;
+  title: string;
+  /** The full text a user is shown for this entry. */
+  text: string;
+  /** Relevance in [0, 1]: how much of the question this entry covers, and how strongly. */
+  score: number;
+  entry: Entry;
+}
+
+export interface SearchResult {
+  /** False when even the best hit is not good enough to show as an answer. */
+  answered: boolean;
+  hits: SearchHit[];
+}
+
+export interface SearchOptions {
+  /** At most this many hits (default 3). */
+  limit?: number;
+  /** Only entries of these kinds (default: roles, topics and FAQ; practice prompts are not answers). */
+  kinds?: readonly EntryKind[];
+}
+
+export interface SearchTuning {
+  /** Share of the question's weight the best entry must cover to count as an answer. */
+  minCoverage: number;
+  /** Lowest score that counts as an answer. */
+  minScore: number;
+  /** fuse.js threshold for matching a mistyped word against the vocabulary (0 exact … 1 anything). */
+  typoThreshold: number;
+  /** Weight of a word the knowledge base has never seen, as a share of the rarest word's. */
+  unknownWordWeight: number;
+  /** How strongly an entry's length dampens its score (BM25's b, over short fields only). */
+  lengthDamping: number;
+  /** How many fuzzy expansions of one word are remembered. */
+  typoCacheSize: number;
+}
+
+export const DEFAULT_TUNING: SearchTuning = {
+  minCoverage: 0.5,
+  minScore: 0.2,
+  typoThreshold: 0.3,
+  unknownWordWeight: 0.8,
+  lengthDamping: 0.25,
+  typoCacheSize: 10_000,
+};
+
+const ANSWER_KINDS: readonly EntryKind[] = ["faq", "topic", "role"];
+
+/** Field weights: names students type weigh most, descriptions least. Bodies are not indexed. */
+function fieldsOf(entry: Entry): Array<[text: string, weight: number]> {
+  const tags = entry.tags.map((t): [string, number] => [t, 2]);
+  switch (entry.kind) {
+    case "role":
+      return [
+        [entry.title, 3],
+        ...entry.aliases.map((a): [string, number] => [a, 3]),
+        ...tags,
+        [entry.summary, 0.6],
+        ...entry.checklist.map((c): [string, number] => [c.skill, 0.6]),
+      ];
+    case "topic":
+      return [
+        [entry.title, 3],
+        ...entry.aliases.map((a): [string, number] => [a, 3]),
+        ...tags,
+        [entry.summary, 0.8],
+      ];
+    case "faq":
+      return [
+        [entry.title, 2.5],
+        ...entry.phrasings.map((p): [string, number] => [p, 2.5]),
+        ...tags,
+      ];
+    case "prompt":
+      return [[entry.title, 2], ...tags, [entry.prompt, 0.6]];
+  }
+}
+
+const BIGRAM_FACTOR = 0.6;
+/** BM25's k1 over summed field weights; a word's weight in one entry tends to SATURATION + 1. */
+const SATURATION = 3;
+/** A query that is exactly an entry's name ("data science", "mlops") ranks that entry first. */
+const EXACT_NAME_BONUS = 1;
+/** Squashes a raw score into [0, 1): score / (score + SQUASH). */
+const SQUASH = 0.5;
+
+interface Posting {
+  doc: number;
+  weight: number;
+}
+
+/** The names an entry is called by: its title, and aliases for roles and topics. */
+function namesOf(entry: Entry): string[] {
+  return entry.kind === "role" || entry.kind === "topic"
+    ? [entry.title, ...entry.aliases]
+    : [entry.title];
+}
+
+/** A name reduced to its stems, so "Data Science?" and "data science" are the same name. */
+function nameKey(text: string): string {
+  return keywords(text)
+    .map((k) => k.stem)
+    .join(" ");
+}
+
+/** A query word resolved to index terms, with how well each matches (1 = exactly). */
+interface ResolvedWord {
+  idf: number;
+  expansions: Array<{ term: string; quality: number }>;
+}
+
+/**
+ * Search over the knowledge base, built once at start-up.
+ *
+ * The index holds only short fields (titles, aliases, phrasings, tags, summaries), so a query's
+ * cost does not depend on the length of entry bodies. Each meaningful query word is looked up by
+ * its stem; a word the vocabulary lacks (usually a typo) is fuzzy-matched with fuse.js against the
+ * vocabulary of words, not against the entries. Entries are ranked by IDF-weighted field matches
+ * plus matched word pairs, and the best one must cover enough of the question to count as an answer.
+ *
+ * @example
+ * const search = createSearch(kb);
+ * search.search("interveiw tips").hits[0].id; // "behavioral-interviews" or similar
+ */
+export class Search {
+  private readonly docs: Entry[];
+  private readonly texts: string[];
+  private readonly postings = new Map<string, Posting[]>();
+  private readonly idf = new Map<string, number>();
+  private readonly lengthNorm: Float64Array;
+  private readonly maxIdf: number;
+  private readonly vocabulary: Fuse<string>;
+  private readonly surfaceToTerm = new Map<string, string>();
+  private readonly typoCache = new Map<string, ResolvedWord["expansions"]>();
+  private readonly names = new Map<string, number[]>();
+  private readonly tuning: SearchTuning;
+
+  constructor(kb: KnowledgeBase, tuning: Partial<SearchTuning> = {}) {
+    this.tuning = { ...DEFAULT_TUNING, ...tuning };
+    this.docs = [...kb.entries];
+    this.texts = this.docs.map(displayText);
+    const lengths: number[] = [];
+    this.docs.forEach((entry, doc) => {
+      // Summed over fields, then saturated (as BM25 does with term frequency): a word in the title
+      // and in three phrasings counts more than once, but never swamps the other words.
+      const terms = new Map<string, number>();
+      const add = (term: string, weight: number) =>
+        terms.set(term, (terms.get(term) ?? 0) + weight);
+      for (const [text, weight] of fieldsOf(entry)) {
+        const kws = keywords(text);
+        kws.forEach((kw, i) => {
+          add(kw.stem, weight);
+          this.surfaceToTerm.set(kw.word, kw.stem);
+          const next = kws[i + 1];
+          if (next) add(`${kw.stem} ${next.stem}`, weight * BIGRAM_FACTOR);
+        });
+      }
+      let unigrams = 0;
+      for (const [term, sum] of terms) {
+        const weight = (sum * (SATURATION + 1)) / (sum + SATURATION);
+        if (!term.includes(" ")) unigrams++;
+        let list = this.postings.get(term);
+        if (!list) {
+          list = [];
+          this.postings.set(term, list);
+        }
+        list.push({ doc, weight });
+      }
+      lengths.push(unigrams);
+      for (const name of namesOf(entry)) {
+        const key = nameKey(name);
+        if (!key) continue;
+        const owners = this.names.get(key) ?? [];
+        owners.push(doc);
+        this.names.set(key, owners);
+      }
+    });
+    const n = this.docs.length;
+    for (const [term, list] of this.postings) {
+      this.idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
+    }
+    this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
+    const avg = lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
+    const b = this.tuning.lengthDamping;
+    this.lengthNorm = Float64Array.from(lengths, (len) => 1 / (1 - b + (b * len) / avg));
+    this.vocabulary = new Fuse([...this.surfaceToTerm.keys()], {
+      includeScore: true,
+      threshold: this.tuning.typoThreshold,
+      ignoreLocation: true,
+    });
+  }
+
+  /** How many entries are indexed. */
+  get size(): number {
+    return this.docs.length;
+  }
+
+  /**
+   * Finds the entries that best answer a question, best first.
+   *
+   * @example
+   * const { answered, hits } = search.search("how early should I apply?");
+   */
+  search(query: string, options: SearchOptions = {}): SearchResult {
+    const limit = options.limit ?? 3;
+    const kinds = new Set(options.kinds ?? ANSWER_KINDS);
+    const resolved = keywords(query).map((kw) => this.resolve(kw.word, kw.stem));
+    const totalIdf = resolved.reduce((sum, r) => sum + r.idf, 0);
+    if (totalIdf === 0) return { answered: false, hits: [] };
+
+    const scores = new Map<number, { score: number; covered: number }>();
+    const bump = (doc: number, score: number, covered: number) => {
+      const s = scores.get(doc);
+      if (s) {
+        s.score += score;
+        s.covered += covered;
+      } else {
+        scores.set(doc, { score, covered });
+      }
+    };
+    for (const word of resolved) {
+      // A word counts once per entry, by its best expansion there.
+      const best = new Map<number, number>();
+      for (const { term, quality } of word.expansions) {
+        for (const { doc, weight } of this.postings.get(term) ?? []) {
+          const value = (this.idf.get(term) ?? 0) * weight * quality;
+          if (value > (best.get(doc) ?? 0)) best.set(doc, value);
+        }
+      }
+      for (const [doc, value] of best) bump(doc, value, word.idf);
+    }
+    for (let i = 0; i + 1 < resolved.length; i++) {
+      const left = resolved[i]?.expansions[0];
+      const right = resolved[i + 1]?.expansions[0];
+      if (!left || !right) continue;
+      const pair = `${left.term} ${right.term}`;
+      const idf = this.idf.get(pair) ?? 0;
+      for (const { doc, weight } of this.postings.get(pair) ?? []) {
+        if (scores.has(doc)) bump(doc, idf * weight * left.quality * right.quality, 0);
+      }
+    }
+
+    for (const doc of this.names.get(nameKey(query)) ?? []) {
+      if (scores.has(doc)) bump(doc, totalIdf * (SATURATION + 1) * EXACT_NAME_BONUS, 0);
+    }
+
+    const norm = totalIdf * (SATURATION + 1);
+    const ranked: Array<{ doc: number; score: number; coverage: number }> = [];
+    for (const [doc, s] of scores) {
+      const entry = this.docs[doc];
+      if (!entry || !kinds.has(entry.kind)) continue;
+      const coverage = s.covered / totalIdf;
+      const relevance = (s.score / norm) * (this.lengthNorm[doc] ?? 1);
+      const raw = relevance * (0.5 + 0.5 * coverage);
+      ranked.push({ doc, score: raw / (raw + SQUASH), coverage });
+    }
+    ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const top = ranked[0];
+    const answered =
+      top !== undefined &&
+      top.coverage >= this.tuning.minCoverage &&
+      top.score >= this.tuning.minScore;
+    const hits = ranked.slice(0, limit).map(({ doc, score }) => {
+      const entry = this.docs[doc] as Entry;
+      return {
+        id: entry.id,
+        kind: entry.kind,
+        title: entry.title,
+        text: this.texts[doc] as string,
+        score: Math.round(score * 1000) / 1000,
+        entry,
+      };
+    });
+    return { answered, hits };
+  }
+
+  /** Maps a query word to index terms: its stem when known, else its nearest vocabulary words. */
+  private resolve(word: string, wordStem: string): ResolvedWord {
+    if (this.postings.has(wordStem)) {
+      return {
+        idf: this.idf.get(wordStem) ?? this.maxIdf,
+        expansions: [{ term: wordStem, quality: 1 }],
+      };
+    }
+    const expansions = word.length >= 4 ? this.typos(word) : [];
+    const idf =
+      expansions.length > 0
+        ? Math.max(...expansions.map((e) => this.idf.get(e.term) ?? 0))
+        : this.maxIdf * this.tuning.unknownWordWeight;
+    return { idf, expansions };
+  }
+
+  private typos(word: string): ResolvedWord["expansions"] {
+    const cached = this.typoCache.get(word);
+    if (cached) return cached;
+    const seen = new Set<string>();
+    const expansions: ResolvedWord["expansions"] = [];
+    for (const hit of this.vocabulary.search(word, { limit: 3 })) {
+      // Only close spellings: "interveiw" → "interview", not "view"; fuse's score is roughly
+      // errors / length, so this allows one error up to 7 letters and two from 8.
+      if (Math.abs(hit.item.length - word.length) > 2) continue;
+      const allowedErrors = word.length >= 8 ? 2 : 1;
+      if ((hit.score ?? 1) > allowedErrors / word.length + 0.01) continue;
+      const term = this.surfaceToTerm.get(hit.item) ?? stem(hit.item);
+      if (seen.has(term)) continue;
+      seen.add(term);
+      expansions.push({ term, quality: 1 - (hit.score ?? 0) });
+    }
+    if (this.typoCache.size >= this.tuning.typoCacheSize) this.typoCache.clear();
+    this.typoCache.set(word, expansions);
+    return expansions;
+  }
+}
+
+/** Builds the search index over a knowledge base. */
+export function createSearch(kb: KnowledgeBase, tuning?: Partial<SearchTuning>): Search {
+  return new Search(kb, tuning);
+}
