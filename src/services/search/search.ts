@@ -40,7 +40,7 @@ export interface SearchTuning {
   unknownWordWeight: number;
   /** How strongly an entry's length dampens its score (BM25's b, over short fields only). */
   lengthDamping: number;
-  /** How many fuzzy expansions of one word are remembered. */
+  /** How many words' fuzzy expansions are remembered (0: none, each query pays in full). */
   typoCacheSize: number;
 }
 
@@ -98,6 +98,14 @@ interface Posting {
   weight: number;
 }
 
+/** A word's character pairs with start and end marks: "tip" → ["^t", "ti", "ip", "p$"]. */
+function charPairs(word: string): string[] {
+  const marked = `^${word}$`;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < marked.length; i++) out.push(marked.slice(i, i + 2));
+  return out;
+}
+
 /** The names an entry is called by: its title, and aliases for roles and topics. */
 function namesOf(entry: Entry): string[] {
   return entry.kind === "role" || entry.kind === "topic"
@@ -138,7 +146,9 @@ export class Search {
   private readonly idf = new Map<string, number>();
   private readonly lengthNorm: Float64Array;
   private readonly maxIdf: number;
-  private readonly vocabulary: Fuse<string>;
+  private readonly vocabulary: string[];
+  /** Character pairs ("^i", "in", … "w$") → indexes into `vocabulary`, to shortlist typo candidates. */
+  private readonly pairs = new Map<string, number[]>();
   private readonly surfaceToTerm = new Map<string, string>();
   private readonly typoCache = new Map<string, ResolvedWord["expansions"]>();
   private readonly names = new Map<string, number[]>();
@@ -192,10 +202,13 @@ export class Search {
     const avg = lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
     const b = this.tuning.lengthDamping;
     this.lengthNorm = Float64Array.from(lengths, (len) => 1 / (1 - b + (b * len) / avg));
-    this.vocabulary = new Fuse([...this.surfaceToTerm.keys()], {
-      includeScore: true,
-      threshold: this.tuning.typoThreshold,
-      ignoreLocation: true,
+    this.vocabulary = [...this.surfaceToTerm.keys()];
+    this.vocabulary.forEach((word, index) => {
+      for (const pair of new Set(charPairs(word))) {
+        const list = this.pairs.get(pair) ?? [];
+        list.push(index);
+        this.pairs.set(pair, list);
+      }
     });
   }
 
@@ -291,7 +304,8 @@ export class Search {
         expansions: [{ term: wordStem, quality: 1 }],
       };
     }
-    const expansions = word.length >= 4 ? this.typos(word) : [];
+    // Words under 5 letters are not corrected: "rain" is one letter from "train" and "main".
+    const expansions = word.length >= 5 ? this.typos(word) : [];
     const idf =
       expansions.length > 0
         ? Math.max(...expansions.map((e) => this.idf.get(e.term) ?? 0))
@@ -302,21 +316,50 @@ export class Search {
   private typos(word: string): ResolvedWord["expansions"] {
     const cached = this.typoCache.get(word);
     if (cached) return cached;
+    const expansions = this.findTypos(word);
+    if (this.tuning.typoCacheSize > 0) {
+      if (this.typoCache.size >= this.tuning.typoCacheSize) this.typoCache.clear();
+      this.typoCache.set(word, expansions);
+    }
+    return expansions;
+  }
+
+  private findTypos(word: string): ResolvedWord["expansions"] {
+    const allowedErrors = word.length >= 8 ? 2 : 1;
+    // Shortlist: one edit changes at most 3 character pairs, so a close spelling shares most of
+    // them. fuse.js then scores the few candidates instead of scanning the whole vocabulary.
+    const wordPairs = [...new Set(charPairs(word))];
+    const shared = new Map<number, number>();
+    for (const pair of wordPairs) {
+      for (const index of this.pairs.get(pair) ?? []) shared.set(index, (shared.get(index) ?? 0) + 1);
+    }
+    const needed = Math.max(1, wordPairs.length - 3 * allowedErrors);
+    const candidates: string[] = [];
+    for (const [index, count] of shared) {
+      const candidate = this.vocabulary[index] as string;
+      if (count >= needed && Math.abs(candidate.length - word.length) <= allowedErrors) {
+        candidates.push(candidate);
+      }
+    }
+    if (candidates.length === 0) return [];
+    const fuse = new Fuse(candidates, {
+      includeScore: true,
+      threshold: this.tuning.typoThreshold,
+      ignoreLocation: true,
+    });
     const seen = new Set<string>();
     const expansions: ResolvedWord["expansions"] = [];
-    for (const hit of this.vocabulary.search(word, { limit: 3 })) {
+    for (const hit of fuse.search(word, { limit: 3 })) {
       // Only close spellings: "interveiw" → "interview", not "view"; fuse's score is roughly
       // errors / length, so this allows one error up to 7 letters and two from 8.
-      if (Math.abs(hit.item.length - word.length) > 2) continue;
-      const allowedErrors = word.length >= 8 ? 2 : 1;
-      if ((hit.score ?? 1) > allowedErrors / word.length + 0.01) continue;
+      // fuse.js finds "rain" inside "train" at no cost; a length difference is an error too.
+      const errors = Math.max(hit.score ?? 1, Math.abs(hit.item.length - word.length) / word.length);
+      if (errors > allowedErrors / word.length + 0.01) continue;
       const term = this.surfaceToTerm.get(hit.item) ?? stem(hit.item);
       if (seen.has(term)) continue;
       seen.add(term);
-      expansions.push({ term, quality: 1 - (hit.score ?? 0) });
+      expansions.push({ term, quality: 1 - errors });
     }
-    if (this.typoCache.size >= this.tuning.typoCacheSize) this.typoCache.clear();
-    this.typoCache.set(word, expansions);
     return expansions;
   }
 }

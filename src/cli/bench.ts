@@ -1,0 +1,109 @@
+/**
+ * `npm run bench`: search latency (p50, p99) for one-word queries and 10-word questions, and
+ * index build time, over the bundled knowledge base and synthetic copies of it x10 and x100.
+ * The typo cache is off, so every query pays for its own fuzzy matching.
+ */
+import { performance } from "node:perf_hooks";
+import { KnowledgeBase } from "../services/knowledge-base/knowledge-base.ts";
+import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../services/knowledge-base/load.ts";
+import type { Entry } from "../services/knowledge-base/schema.ts";
+import { createSearch, type Search } from "../services/search/search.ts";
+
+const ONE_WORD = [
+  "leakage",
+  "resume",
+  "kaggle",
+  "salary",
+  "mlops",
+  "networking",
+  "overfitting",
+  "referral",
+  "interveiw",
+  "hackathons",
+  "drift",
+  "quantization",
+  "behavioral",
+  "linkedin",
+  "weather",
+];
+
+// Ten words each, as students type them: typos, filler and words the knowledge base lacks.
+const TEN_WORDS = [
+  "how early should I start applying for a summer ML internship",
+  "what is the difference between precision and recall for imbalanced data",
+  "how do I explain my computer vision project in an interview",
+  "is it worth doing kaggle competitions if I want an internship",
+  "how many companies should I put on my internship application list",
+  "what should I do if I freeze during a coding interveiw",
+  "how do teams detect model drift after they deploy a model",
+  "can an international student get a machine learning internship in europe",
+  "what questions should I ask the interviewer at the very end",
+  "what is the weather going to be like in paris tomorrow",
+];
+
+/** N copies of every entry, each copy with its own ids and one word of its own. */
+function synthetic(kb: KnowledgeBase, copies: number): KnowledgeBase {
+  if (copies === 1) return kb;
+  const entries: Entry[] = [];
+  for (let c = 0; c < copies; c++) {
+    for (const entry of kb.entries) {
+      entries.push({
+        ...entry,
+        id: `${entry.id}-copy${c}`,
+        tags: [...entry.tags, `batch${c}`],
+      } as Entry);
+    }
+  }
+  return new KnowledgeBase(entries);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function latency(
+  search: Search,
+  queries: readonly string[],
+  rounds: number,
+): { p50: number; p99: number } {
+  for (const q of queries) search.search(q); // warm up the JIT
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const q of queries) {
+      const start = performance.now();
+      search.search(q);
+      times.push(performance.now() - start);
+    }
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
+
+const loadStart = performance.now();
+const bundled = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
+console.log(
+  `knowledge base load + validation: ${fmt(performance.now() - loadStart)} (${bundled.entries.length} entries)`,
+);
+console.log("size    entries  build       1-word p50   1-word p99   10-word p50  10-word p99");
+for (const copies of [1, 10, 100]) {
+  const kb = synthetic(bundled, copies);
+  const buildStart = performance.now();
+  const search = createSearch(kb, { typoCacheSize: 0 });
+  const build = performance.now() - buildStart;
+  const rounds = copies === 100 ? 20 : 200;
+  const one = latency(search, ONE_WORD, rounds);
+  const ten = latency(search, TEN_WORDS, rounds);
+  console.log(
+    [
+      `x${copies}`.padEnd(7),
+      String(kb.entries.length).padEnd(8),
+      fmt(build).padEnd(11),
+      fmt(one.p50).padEnd(12),
+      fmt(one.p99).padEnd(12),
+      fmt(ten.p50).padEnd(12),
+      fmt(ten.p99),
+    ].join(" "),
+  );
+}
