@@ -3,6 +3,7 @@
  * index build time, over the bundled knowledge base and synthetic copies of it x10 and x100.
  * The typo cache is off, so every query pays for its own fuzzy matching.
  */
+import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { KnowledgeBase } from "../services/knowledge-base/knowledge-base.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../services/knowledge-base/load.ts";
@@ -107,3 +108,16 @@ for (const copies of [1, 10, 100]) {
     ].join(" "),
   );
 }
+
+// The `ask` CLI end to end, start-up included: 100 questions on standard input.
+const questions = Array.from({ length: 100 }, (_, i) => TEN_WORDS[i % TEN_WORDS.length]).join("\n");
+const cliStart = performance.now();
+const cli = spawnSync("npm", ["run", "--silent", "ask", "--", "--json"], {
+  input: questions,
+  encoding: "utf8",
+});
+const cliMs = performance.now() - cliStart;
+const answered = cli.stdout.trimEnd().split("\n").length;
+console.log(
+  `npm run ask --json, 100 questions on stdin: ${fmt(cliMs)} wall time, ${answered} lines (exit ${cli.status})`,
+);

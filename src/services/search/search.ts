@@ -331,7 +331,8 @@ export class Search {
     const wordPairs = [...new Set(charPairs(word))];
     const shared = new Map<number, number>();
     for (const pair of wordPairs) {
-      for (const index of this.pairs.get(pair) ?? []) shared.set(index, (shared.get(index) ?? 0) + 1);
+      for (const index of this.pairs.get(pair) ?? [])
+        shared.set(index, (shared.get(index) ?? 0) + 1);
     }
     const needed = Math.max(1, wordPairs.length - 3 * allowedErrors);
     const candidates: string[] = [];
@@ -353,7 +354,10 @@ export class Search {
       // Only close spellings: "interveiw" → "interview", not "view"; fuse's score is roughly
       // errors / length, so this allows one error up to 7 letters and two from 8.
       // fuse.js finds "rain" inside "train" at no cost; a length difference is an error too.
-      const errors = Math.max(hit.score ?? 1, Math.abs(hit.item.length - word.length) / word.length);
+      const errors = Math.max(
+        hit.score ?? 1,
+        Math.abs(hit.item.length - word.length) / word.length,
+      );
       if (errors > allowedErrors / word.length + 0.01) continue;
       const term = this.surfaceToTerm.get(hit.item) ?? stem(hit.item);
       if (seen.has(term)) continue;

@@ -62,7 +62,9 @@ describe("checking a knowledge base", () => {
   });
 
   const lines = async (...dirs: string[]) =>
-    (await checkKnowledgeBase({ dirs })).problems.map(formatProblem).map((l) => l.replace(/^.*?kb-(extra-)?\w+\//, ""));
+    (await checkKnowledgeBase({ dirs })).problems
+      .map(formatProblem)
+      .map((l) => l.replace(/^.*?kb-(extra-)?\w+\//, ""));
 
   it("reports each problem as file: entry-id: field: message", async () => {
     await writeFile(
@@ -109,13 +111,21 @@ describe("checking a knowledge base", () => {
   });
 
   it("rejects two roles that students would call by the same name", async () => {
-    await writeFile(path.join(dir, "roles.yml"), `roles:${role("alpha", "Data role")}${role("beta", "data ROLE")}`);
-    expect(await lines(dir)).toEqual(['roles.yml: beta: title: "data ROLE" is already used by alpha']);
+    await writeFile(
+      path.join(dir, "roles.yml"),
+      `roles:${role("alpha", "Data role")}${role("beta", "data ROLE")}`,
+    );
+    expect(await lines(dir)).toEqual([
+      'roles.yml: beta: title: "data ROLE" is already used by alpha',
+    ]);
   });
 
   it("merges an organizer's folder over the bundled one: same id, theirs wins", async () => {
     await writeFile(path.join(dir, "roles.yml"), `roles:${role("alpha", "Original")}`);
-    await writeFile(path.join(extra, "mine.yml"), `roles:${role("alpha", "Theirs")}${role("gamma")}`);
+    await writeFile(
+      path.join(extra, "mine.yml"),
+      `roles:${role("alpha", "Theirs")}${role("gamma")}`,
+    );
     const { kb, problems } = await checkKnowledgeBase({ dirs: [dir, extra] });
     expect(problems).toEqual([]);
     expect(kb.get("alpha")?.title).toBe("Theirs");
@@ -123,7 +133,10 @@ describe("checking a knowledge base", () => {
   });
 
   it("refuses to load an invalid knowledge base and says where the problem is", async () => {
-    await writeFile(path.join(dir, "prompts.yml"), "prompts:\n  - {id: p1, title: T, prompt: Do it., topic: nowhere}\n");
+    await writeFile(
+      path.join(dir, "prompts.yml"),
+      "prompts:\n  - {id: p1, title: T, prompt: Do it., topic: nowhere}\n",
+    );
     const error = await loadKnowledgeBase({ dirs: [dir] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KnowledgeBaseError);
     expect((error as Error).message).toContain('prompts.yml: p1: topic: unknown topic "nowhere"');
