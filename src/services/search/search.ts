@@ -212,6 +212,34 @@ export class Search {
     });
   }
 
+  /**
+   * The entries whose title or alias is exactly this text (ignoring case, punctuation, filler
+   * words and word endings), of the given kind.
+   *
+   * @example
+   * search.named("Data Science", "role"); // [the data science intern role]
+   */
+  named<K extends EntryKind>(text: string, kind: K): Array<Extract<Entry, { kind: K }>> {
+    return (this.names.get(nameKey(text)) ?? [])
+      .map((doc) => this.docs[doc] as Entry)
+      .filter((e): e is Extract<Entry, { kind: K }> => e.kind === kind);
+  }
+
+  /**
+   * The one entry of a kind that a short text most likely means: an exact name first, else the
+   * best search hit of that kind if it is good enough.
+   *
+   * @example
+   * search.match("cv engineer", "role")?.id; // "cv-engineer"
+   */
+  match<K extends EntryKind>(text: string, kind: K): Extract<Entry, { kind: K }> | undefined {
+    const [exact] = this.named(text, kind);
+    if (exact) return exact;
+    const { answered, hits } = this.search(text, { kinds: [kind], limit: 1 });
+    const best = hits[0]?.entry;
+    return answered && best?.kind === kind ? (best as Extract<Entry, { kind: K }>) : undefined;
+  }
+
   /** How many entries are indexed. */
   get size(): number {
     return this.docs.length;

@@ -5,8 +5,8 @@ import { stemmer } from "stemmer";
  * are here too: "when should I apply" and "how early should I apply" want the same entry.
  */
 const STOP_WORDS = new Set(
-  `a about above after again against all am an and any are as at be been before being below between
-  both but by can could did do does doing done down during each few for from further get getting got
+  `a about above again against all am an and any are as at be been being below between
+  both but by can could did do does doing done down each few for from further get getting got
   had has have having he her here hers herself him himself his how i if in into is it its itself just
   let lets like me might more most much must my myself need needs no nor not now of off on once only
   or other ought our ours ourselves out over own please same shall she should so some such than that

@@ -1,0 +1,110 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import { AppError, ErrorCode } from "./errors.ts";
+
+/** Where each variable comes from, shown when it is missing or malformed. */
+const WHERE = {
+  SLACK_BOT_TOKEN:
+    "Slack app settings → OAuth & Permissions → Bot User OAuth Token (install the app to your workspace first)",
+  SLACK_SIGNING_SECRET: "Slack app settings → Basic Information → App Credentials → Signing Secret",
+  SLACK_APP_TOKEN:
+    "Slack app settings → Basic Information → App-Level Tokens (create one with the connections:write scope)",
+  SLACK_API_URL: "only for a local stand-in of Slack, e.g. http://127.0.0.1:4000/api/",
+  PORT: "any free TCP port, e.g. 3000",
+  STORE_URL: "sqlite://./var/internprep.sqlite (a file path), or memory:// for a throwaway store",
+  LOG_LEVEL: "one of debug, info, warn, error",
+  KB_DIR: "a folder of your own knowledge-base YAML files",
+} as const;
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+const EnvSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: "is missing" })
+      .regex(/^xoxb-[A-Za-z0-9-]+$/, "should look like xoxb-…"),
+    SLACK_SIGNING_SECRET: optional(z.string().regex(/^[A-Za-z0-9]{16,}$/, "should be the 32-character signing secret")),
+    SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-[A-Za-z0-9-]+$/, "should look like xapp-…")),
+    SLACK_API_URL: optional(
+      z.url({ protocol: /^https?$/, error: "should be an http(s) URL" }).transform((u) =>
+        u.endsWith("/") ? u : `${u}/`,
+      ),
+    ),
+    PORT: z.coerce
+      .number({ error: "should be a port number" })
+      .int("should be a whole number")
+      .min(0, "should be 0-65535")
+      .max(65535, "should be 0-65535")
+      .default(3000),
+    STORE_URL: z
+      .string()
+      .regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://")
+      .default("sqlite://./var/internprep.sqlite"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "should be debug, info, warn or error" }).default("info"),
+    KB_DIR: optional(z.string()),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SLACK_SIGNING_SECRET"],
+        message: "is missing: set it for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode",
+      });
+    }
+  });
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** The app's configuration, parsed once from the environment. */
+export interface Config {
+  readonly mode: "http" | "socket";
+  readonly botToken: string;
+  readonly signingSecret: string | undefined;
+  readonly appToken: string | undefined;
+  readonly slackApiUrl: string | undefined;
+  readonly port: number;
+  readonly storeUrl: string;
+  readonly logLevel: LogLevel;
+  readonly kbDir: string | undefined;
+}
+
+/**
+ * Parses the environment (and `.env` in the working directory, when present) into a frozen Config.
+ * HTTP mode when SLACK_SIGNING_SECRET is set, otherwise Socket Mode with SLACK_APP_TOKEN.
+ *
+ * @throws {AppError} `config_invalid`, one line per variable: what is wrong, what it should look
+ * like, and where to find it in Slack's app settings.
+ * @example
+ * const config = loadConfig(); // in src/app.ts only
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env"): Config {
+  if (envFile && existsSync(envFile) && env === process.env) {
+    // Values already in the environment win over the file.
+    process.loadEnvFile(envFile);
+  }
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment") as keyof typeof WHERE;
+      const where = WHERE[name] ? ` (${WHERE[name]})` : "";
+      return `  ${name} ${issue.message}${where}`;
+    });
+    throw new AppError(
+      ErrorCode.ConfigInvalid,
+      `InternPrep cannot start; fix these variables (see .env.example):\n${lines.join("\n")}`,
+    );
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    mode: e.SLACK_SIGNING_SECRET ? "http" : "socket",
+    botToken: e.SLACK_BOT_TOKEN,
+    signingSecret: e.SLACK_SIGNING_SECRET,
+    appToken: e.SLACK_APP_TOKEN,
+    slackApiUrl: e.SLACK_API_URL,
+    port: e.PORT,
+    storeUrl: e.STORE_URL,
+    logLevel: e.LOG_LEVEL,
+    kbDir: e.KB_DIR,
+  });
+}
