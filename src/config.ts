@@ -17,42 +17,41 @@ const WHERE = {
 } as const;
 
 const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    schema.optional(),
+  );
 
-const EnvSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ error: "is missing" })
-      .regex(/^xoxb-[A-Za-z0-9-]+$/, "should look like xoxb-…"),
-    SLACK_SIGNING_SECRET: optional(z.string().regex(/^[A-Za-z0-9]{16,}$/, "should be the 32-character signing secret")),
-    SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-[A-Za-z0-9-]+$/, "should look like xapp-…")),
-    SLACK_API_URL: optional(
-      z.url({ protocol: /^https?$/, error: "should be an http(s) URL" }).transform((u) =>
-        u.endsWith("/") ? u : `${u}/`,
-      ),
-    ),
-    PORT: z.coerce
-      .number({ error: "should be a port number" })
-      .int("should be a whole number")
-      .min(0, "should be 0-65535")
-      .max(65535, "should be 0-65535")
-      .default(3000),
-    STORE_URL: z
-      .string()
-      .regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://")
-      .default("sqlite://./var/internprep.sqlite"),
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "should be debug, info, warn or error" }).default("info"),
-    KB_DIR: optional(z.string()),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["SLACK_SIGNING_SECRET"],
-        message: "is missing: set it for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode",
-      });
-    }
-  });
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: "is missing" })
+    .regex(/^xoxb-[A-Za-z0-9-]+$/, "should look like xoxb-…"),
+  SLACK_SIGNING_SECRET: optional(
+    z.string().regex(/^[A-Za-z0-9]{16,}$/, "should be the 32-character signing secret"),
+  ),
+  SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-[A-Za-z0-9-]+$/, "should look like xapp-…")),
+  SLACK_API_URL: optional(
+    z
+      .url({ protocol: /^https?$/, error: "should be an http(s) URL" })
+      .transform((u) => (u.endsWith("/") ? u : `${u}/`)),
+  ),
+  PORT: z.coerce
+    .number({ error: "should be a port number" })
+    .int("should be a whole number")
+    .min(0, "should be 0-65535")
+    .max(65535, "should be 0-65535")
+    .default(3000),
+  STORE_URL: z
+    .string()
+    .regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://")
+    .default("sqlite://./var/internprep.sqlite"),
+  LOG_LEVEL: z
+    .enum(["debug", "info", "warn", "error"], { error: "should be debug, info, warn or error" })
+    .default("info"),
+  KB_DIR: optional(z.string()),
+});
+
+const isSet = (value: string | undefined) => value !== undefined && value.trim() !== "";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -84,11 +83,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     process.loadEnvFile(envFile);
   }
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "environment") as keyof typeof WHERE;
-      const where = WHERE[name] ? ` (${WHERE[name]})` : "";
-      return `  ${name} ${issue.message}${where}`;
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        name: String(issue.path[0] ?? "environment"),
+        message: issue.message,
+      }));
+  // Checked apart from the schema so it is reported together with any other problem.
+  if (!isSet(env.SLACK_SIGNING_SECRET) && !isSet(env.SLACK_APP_TOKEN)) {
+    issues.push({
+      name: "SLACK_SIGNING_SECRET",
+      message: "is missing: set it for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode",
+    });
+  }
+  if (!parsed.success || issues.length > 0) {
+    const lines = issues.map(({ name, message }) => {
+      const where = name in WHERE ? ` (${WHERE[name as keyof typeof WHERE]})` : "";
+      return `  ${name} ${message}${where}`;
     });
     throw new AppError(
       ErrorCode.ConfigInvalid,

@@ -2,12 +2,27 @@ import type { KnownBlock } from "@slack/types";
 import type { Topic } from "../services/knowledge-base/schema.ts";
 import type { SearchHit } from "../services/search/search.ts";
 import { Actions } from "./action-ids.ts";
-import { actions, button, context, escapeText, type Message, message, section, truncate } from "./kit.ts";
+import {
+  actions,
+  button,
+  context,
+  escapeText,
+  type Message,
+  message,
+  section,
+  truncate,
+} from "./kit.ts";
 import { topicButtons } from "./prep.ts";
 
 /** Helpful / not helpful buttons for one entry. */
 export function feedbackRow(entryId: string): KnownBlock[] {
-  return actions([button("👍 Helpful", Actions.helpful, entryId), button("👎 Not helpful", Actions.notHelpful, entryId)], `feedback:${entryId}`);
+  return actions(
+    [
+      button("👍 Helpful", Actions.helpful, entryId),
+      button("👎 Not helpful", Actions.notHelpful, entryId),
+    ],
+    `feedback:${entryId}`,
+  );
 }
 
 /**
@@ -19,7 +34,14 @@ export function renderAnswer(best: SearchHit, related: readonly SearchHit[]): Me
   if (related.length > 0) {
     blocks.push(
       context("Related:"),
-      ...related.slice(0, 2).map((hit) => section(`*${hit.title}*\n${truncate(hit.text.split("\n")[0] ?? "", 200)}`, button("Show", Actions.openEntry, hit.id))),
+      ...related
+        .slice(0, 2)
+        .map((hit) =>
+          section(
+            `*${hit.title}*\n${truncate(hit.text.split("\n")[0] ?? "", 200)}`,
+            button("Show", Actions.openEntry, hit.id),
+          ),
+        ),
     );
   }
   blocks.push(...feedbackRow(best.id));
@@ -39,7 +61,11 @@ export function renderDontKnow(question: string, topics: readonly Topic[]): Mess
 
 /** What replaces the feedback buttons once someone voted. */
 export function renderThanks(helpful: boolean): KnownBlock {
-  return context(helpful ? "Thanks, glad it helped! 👍" : "Thanks for telling me. I'll pass it on so the answer gets better. 👎");
+  return context(
+    helpful
+      ? "Thanks, glad it helped! 👍"
+      : "Thanks for telling me. I'll pass it on so the answer gets better. 👎",
+  );
 }
 
 /** A greeting or empty message: what the bot can do. */

@@ -21,18 +21,33 @@ export interface HomeData {
  * prep topics. Capped at Slack's 100 blocks.
  */
 export function renderHome(data: HomeData): View {
-  const blocks: KnownBlock[] = [header("InternPrep"), context(`Your internship prep, <@${data.userId}>.`), divider(), header("Your checklists")];
+  const blocks: KnownBlock[] = [
+    header("InternPrep"),
+    context(`Your internship prep, <@${data.userId}>.`),
+    divider(),
+    header("Your checklists"),
+  ];
   if (data.started.length === 0) {
-    blocks.push(section("You haven't ticked anything yet. Open a checklist below, or type `/skills` in any channel."));
+    blocks.push(
+      section(
+        "You haven't ticked anything yet. Open a checklist below, or type `/skills` in any channel.",
+      ),
+    );
   }
   for (const { role, progress } of data.started) {
-    blocks.push(section(`*${role.title}*\n${progressLine(progress)}`, button("Open", Actions.openRole, role.id)));
+    blocks.push(
+      section(
+        `*${role.title}*\n${progressLine(progress)}`,
+        button("Open", Actions.openRole, role.id),
+      ),
+    );
   }
   const startedIds = new Set(data.started.map((s) => s.role.id));
   const others = data.roles.filter((r) => !startedIds.has(r.id));
   if (others.length > 0) {
     blocks.push(context("Start another checklist:"));
-    for (const role of others) blocks.push(section(role.title, button("Open", Actions.openRole, role.id)));
+    for (const role of others)
+      blocks.push(section(role.title, button("Open", Actions.openRole, role.id)));
   }
   blocks.push(divider(), header("Interview prep"), ...topicButtons(data.topics, "home-topics"));
   if (data.extra && data.extra.length > 0) blocks.push(divider(), ...data.extra);

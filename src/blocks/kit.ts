@@ -47,11 +47,17 @@ export function truncate(text: string, max: number): string {
 }
 
 export function header(text: string): HeaderBlock {
-  return { type: "header", text: { type: "plain_text", text: truncate(text, LIMITS.headerText), emoji: true } };
+  return {
+    type: "header",
+    text: { type: "plain_text", text: truncate(text, LIMITS.headerText), emoji: true },
+  };
 }
 
 export function section(mrkdwn: string, accessory?: Button): SectionBlock {
-  const block: SectionBlock = { type: "section", text: { type: "mrkdwn", text: truncate(mrkdwn, LIMITS.sectionText) } };
+  const block: SectionBlock = {
+    type: "section",
+    text: { type: "mrkdwn", text: truncate(mrkdwn, LIMITS.sectionText) },
+  };
   if (accessory) block.accessory = accessory;
   return block;
 }
@@ -159,7 +165,10 @@ export interface Message {
 }
 
 export function message(text: string, blocks: KnownBlock[]): Message {
-  return { text: truncate(text, LIMITS.fallbackText), blocks: capBlocks(blocks, LIMITS.messageBlocks) };
+  return {
+    text: truncate(text, LIMITS.fallbackText),
+    blocks: capBlocks(blocks, LIMITS.messageBlocks),
+  };
 }
 
 /** A Home tab view, capped at 100 blocks. */
@@ -169,5 +178,8 @@ export function homeView(blocks: KnownBlock[]): { type: "home"; blocks: KnownBlo
 
 function capBlocks(blocks: KnownBlock[], max: number): KnownBlock[] {
   if (blocks.length <= max) return blocks;
-  return [...blocks.slice(0, max - 1), context("_…more than fits here; narrow it down to see the rest._")];
+  return [
+    ...blocks.slice(0, max - 1),
+    context("_…more than fits here; narrow it down to see the rest._"),
+  ];
 }

@@ -4,7 +4,17 @@ import { displayText } from "../services/knowledge-base/knowledge-base.ts";
 import type { Entry, Topic } from "../services/knowledge-base/schema.ts";
 import type { SearchHit } from "../services/search/search.ts";
 import { Actions } from "./action-ids.ts";
-import { actions, button, context, escapeText, header, type Message, message, section, truncate } from "./kit.ts";
+import {
+  actions,
+  button,
+  context,
+  escapeText,
+  header,
+  type Message,
+  message,
+  section,
+  truncate,
+} from "./kit.ts";
 
 /** Buttons that open prep topics, for lists and "try one of these" suggestions. */
 export function topicButtons(topics: readonly Topic[], blockIdPrefix = "topics"): KnownBlock[] {
@@ -15,13 +25,16 @@ export function topicButtons(topics: readonly Topic[], blockIdPrefix = "topics")
   );
 }
 
-const shareRow = (entryId: string) => actions([button("Share with the channel", Actions.share, entryId)]);
+const shareRow = (entryId: string) =>
+  actions([button("Share with the channel", Actions.share, entryId)]);
 
 /** `/prep` with no argument: the topics. */
 export function renderTopicList(topics: readonly Topic[]): Message {
   return message(`Interview prep topics: ${topics.map((t) => t.title).join(", ")}`, [
     header("Interview prep"),
-    context("Pick a topic for concrete tips, or type `/prep <anything>` to search, e.g. `/prep leakage`."),
+    context(
+      "Pick a topic for concrete tips, or type `/prep <anything>` to search, e.g. `/prep leakage`.",
+    ),
     ...topicButtons(topics),
   ]);
 }
@@ -36,7 +49,10 @@ export function renderEntry(entry: Entry, options: { share?: boolean } = {}): Me
 /** The same entry as posted in the channel by "Share with the channel". */
 export function renderShared(entry: Entry, sharedBy: string): Message {
   const shown = renderEntry(entry, { share: false });
-  return message(shown.text, [...shown.blocks, context(`Shared by <@${sharedBy}> from InternPrep`)]);
+  return message(shown.text, [
+    ...shown.blocks,
+    context(`Shared by <@${sharedBy}> from InternPrep`),
+  ]);
 }
 
 /** `/prep <query>`: the best results, each with a share button. */
@@ -45,14 +61,19 @@ export function renderSearchResults(query: string, hits: readonly SearchHit[]): 
   for (const hit of hits) {
     blocks.push(section(`*${hit.title}*\n${truncate(hit.text, 2800)}`), ...shareRow(hit.id));
   }
-  return message(`Results for "${escapeText(truncate(query, 200))}": ${hits.map((h) => h.title).join("; ")}`, blocks);
+  return message(
+    `Results for "${escapeText(truncate(query, 200))}": ${hits.map((h) => h.title).join("; ")}`,
+    blocks,
+  );
 }
 
 /** Nothing good enough: say so plainly and suggest topics. */
 export function renderNotFound(query: string, topics: readonly Topic[]): Message {
   const q = escapeText(truncate(query, 200));
   return message(`I don't know that one yet: "${q}". Try a prep topic instead.`, [
-    section(`I don't know that one yet: “${q}”.\nI've noted the question so organizers can add an answer. Meanwhile, one of these topics may help:`),
+    section(
+      `I don't know that one yet: “${q}”.\nI've noted the question so organizers can add an answer. Meanwhile, one of these topics may help:`,
+    ),
     ...topicButtons(topics.slice(0, 10), "suggested"),
   ]);
 }
@@ -75,13 +96,19 @@ export function renderPrepHelp(topics: readonly Topic[]): Message {
 export function renderGaps(gaps: readonly Gap[]): Message {
   if (gaps.length === 0) {
     return message("No unanswered questions so far.", [
-      section("No unanswered questions so far. When someone asks me something I can't answer, it shows up here."),
+      section(
+        "No unanswered questions so far. When someone asks me something I can't answer, it shows up here.",
+      ),
     ]);
   }
-  const lines = gaps.map((g) => `• ${escapeText(g.question)} — asked *${g.count}×*, last ${g.lastAskedAt.slice(0, 10)}`);
+  const lines = gaps.map(
+    (g) => `• ${escapeText(g.question)} — asked *${g.count}×*, last ${g.lastAskedAt.slice(0, 10)}`,
+  );
   return message(`The ${gaps.length} most-asked questions I could not answer`, [
     header("Questions I couldn't answer yet"),
     section(lines.join("\n")),
-    context("Add answers in `data/faq.yml` (or your `KB_DIR`) and run `npm run kb:check`; see the README."),
+    context(
+      "Add answers in `data/faq.yml` (or your `KB_DIR`) and run `npm run kb:check`; see the README.",
+    ),
   ]);
 }

@@ -2,7 +2,18 @@ import type { KnownBlock } from "@slack/types";
 import type { RoleProgress } from "../services/checklists/progress.ts";
 import type { Role } from "../services/knowledge-base/schema.ts";
 import { Actions } from "./action-ids.ts";
-import { actions, button, checkboxGroups, context, escapeText, header, type Message, message, section, sections } from "./kit.ts";
+import {
+  actions,
+  button,
+  checkboxGroups,
+  context,
+  escapeText,
+  header,
+  type Message,
+  message,
+  section,
+  sections,
+} from "./kit.ts";
 
 /** "7 of 12 done" with a small bar. */
 export function progressLine(progress: Pick<RoleProgress, "done" | "total">): string {
@@ -23,14 +34,25 @@ export function renderRoleList(
 ): Message {
   const blocks: KnownBlock[] = [
     header("Skill checklists"),
-    context("Pick a role to see what it takes, and tick off what you can already show. Your ticks are saved."),
+    context(
+      "Pick a role to see what it takes, and tick off what you can already show. Your ticks are saved.",
+    ),
   ];
   for (const role of roles) {
     const mine = progress.get(role.id);
     const status = mine ? `\n${progressLine(mine)}` : "";
-    blocks.push(section(`*${role.title}*\n${role.summary.split("\n")[0]}${status}`, button("Open checklist", Actions.openRole, role.id)));
+    blocks.push(
+      section(
+        `*${role.title}*\n${role.summary.split("\n")[0]}${status}`,
+        button("Open checklist", Actions.openRole, role.id),
+      ),
+    );
   }
-  blocks.push(context("Or type `/skills <role>`, e.g. `/skills ml`, `/skills data science`, `/skills cv engineer`."));
+  blocks.push(
+    context(
+      "Or type `/skills <role>`, e.g. `/skills ml`, `/skills data science`, `/skills cv engineer`.",
+    ),
+  );
   return message(`Skill checklists: ${roles.map((r) => r.title).join(", ")}`, blocks);
 }
 
@@ -50,7 +72,10 @@ export function renderChecklist(role: Role, progress: RoleProgress): Message {
       (group) => `${Actions.tick}:${group}`,
       (group) => `skills:${role.id}:${group}`,
     ),
-    ...actions([button("Why each skill matters", Actions.roleWhy, role.id), button("Share with the channel", Actions.share, role.id)]),
+    ...actions([
+      button("Why each skill matters", Actions.roleWhy, role.id),
+      button("Share with the channel", Actions.share, role.id),
+    ]),
   ];
   return message(`${role.title}: ${progress.done} of ${progress.total} skills done`, blocks);
 }
@@ -58,7 +83,10 @@ export function renderChecklist(role: Role, progress: RoleProgress): Message {
 /** The full "why it matters / how to show it" for every item of a role. */
 export function renderChecklistWhy(role: Role): Message {
   const text = role.checklist.map((item) => `*${item.skill}*\n${item.why}`).join("\n\n");
-  return message(`Why each ${role.title} skill matters`, [header(`${role.title}: why each skill matters`), ...sections(text)]);
+  return message(`Why each ${role.title} skill matters`, [
+    header(`${role.title}: why each skill matters`),
+    ...sections(text),
+  ]);
 }
 
 /** `/skills help`, or a role we could not match: how to use it, and the roles there are. */
@@ -67,9 +95,16 @@ export function renderSkillsHelp(roles: readonly Role[], unknown?: string): Mess
     ? `I don't have a checklist for “${escapeText(unknown)}”. These are the roles I know:`
     : "*/skills* keeps a checklist of what each internship role asks for. Tick off what you can show; your progress is saved.";
   const list = roles.map((r) => `• *${r.title}* — try \`/skills ${r.aliases[0]}\``).join("\n");
-  return message(unknown ? `No checklist for "${escapeText(unknown)}". Roles: ${roles.map((r) => r.title).join(", ")}` : "How to use /skills", [
-    section(intro),
-    section(list),
-    context("`/skills` lists the roles · `/skills <role>` opens a checklist · your progress also shows in the bot's Home tab"),
-  ]);
+  return message(
+    unknown
+      ? `No checklist for "${escapeText(unknown)}". Roles: ${roles.map((r) => r.title).join(", ")}`
+      : "How to use /skills",
+    [
+      section(intro),
+      section(list),
+      context(
+        "`/skills` lists the roles · `/skills <role>` opens a checklist · your progress also shows in the bot's Home tab",
+      ),
+    ],
+  );
 }

@@ -28,7 +28,10 @@ export interface RoleProgress {
 export class ChecklistProgress {
   private readonly records: Collection<ProgressRecord>;
 
-  constructor(store: Store, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    store: Store,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.records = store.collection("progress", ProgressSchema);
   }
 
@@ -62,7 +65,10 @@ export class ChecklistProgress {
       const before = current?.roles[role.id] ?? [];
       const kept = before.filter((id) => !shownSet.has(id));
       const ticked = [...kept, ...[...selectedSet].filter((id) => !kept.includes(id))];
-      return { roles: { ...current?.roles, [role.id]: ticked }, updatedAt: this.now().toISOString() };
+      return {
+        roles: { ...current?.roles, [role.id]: ticked },
+        updatedAt: this.now().toISOString(),
+      };
     });
     return summarize(role, record.roles[role.id] ?? []);
   }

@@ -26,7 +26,10 @@ const MAX_QUESTION_LENGTH = 300;
 export class UnansweredQuestions {
   private readonly gaps: Collection<Gaps>;
 
-  constructor(store: Store, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    store: Store,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.gaps = store.collection("gaps", GapsSchema);
   }
 
@@ -43,9 +46,7 @@ export class UnansweredQuestions {
         : { question: text, count: 1, firstAskedAt: at, lastAskedAt: at };
       const ids = Object.keys(items);
       if (ids.length > MAX_GAPS) {
-        const drop = ids
-          .sort((a, b) => rank(items[a] as Gap, items[b] as Gap))
-          .slice(MAX_GAPS);
+        const drop = ids.sort((a, b) => rank(items[a] as Gap, items[b] as Gap)).slice(MAX_GAPS);
         for (const d of drop) delete items[d];
       }
       return { items };

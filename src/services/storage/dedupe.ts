@@ -13,7 +13,10 @@ const REMEMBER_MS = 60 * 60 * 1000;
 export class Deliveries {
   private readonly seen: Collection<number>;
 
-  constructor(store: Store, private readonly now: () => number = Date.now) {
+  constructor(
+    store: Store,
+    private readonly now: () => number = Date.now,
+  ) {
     this.seen = store.collection("deliveries", z.number());
   }
 

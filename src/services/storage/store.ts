@@ -106,7 +106,10 @@ export class KeyvStore implements Store {
  * @example
  * const store = await openStore("sqlite://./var/internprep.sqlite");
  */
-export async function openStore(url: string, onError: (error: unknown) => void = () => {}): Promise<Store> {
+export async function openStore(
+  url: string,
+  onError: (error: unknown) => void = () => {},
+): Promise<Store> {
   if (url === "memory://") {
     const keyv = new Keyv();
     keyv.on("error", onError);

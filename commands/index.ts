@@ -1,0 +1,6 @@
+import { prepCommand } from "./prep.ts";
+import { skillsCommand } from "./skills.ts";
+import type { SlashCommand } from "./types.ts";
+
+/** Every slash command the app registers; manifest.yml must list exactly these. */
+export const commands: readonly SlashCommand[] = [skillsCommand, prepCommand];

@@ -1,0 +1,17 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { Services } from "../src/services/index.ts";
+
+export type CommandHandler = (
+  args: SlackCommandMiddlewareArgs & AllMiddlewareArgs,
+) => Promise<void>;
+
+/** A slash command: the source of truth for manifest.yml (a test compares them). */
+export interface SlashCommand {
+  /** e.g. "/skills" */
+  name: string;
+  /** Shown in Slack's command picker. */
+  description: string;
+  /** Shown after the command name while typing. */
+  usageHint: string;
+  create(services: Services): CommandHandler;
+}

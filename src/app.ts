@@ -1,0 +1,38 @@
+/**
+ * Entry point: reads config, loads the knowledge base, opens the store, builds services, starts
+ * the Slack app, and shuts down cleanly on SIGTERM/SIGINT.
+ */
+import { loadConfig } from "./config.ts";
+import { AppError } from "./errors.ts";
+import { createServices } from "./services/index.ts";
+import { BUNDLED_KB_DIR, loadKnowledgeBase } from "./services/knowledge-base/load.ts";
+import { openStore } from "./services/storage/store.ts";
+import { createSlackApp } from "./slack-app.ts";
+
+try {
+  const config = loadConfig();
+  const kb = await loadKnowledgeBase({
+    dirs: config.kbDir ? [BUNDLED_KB_DIR, config.kbDir] : [BUNDLED_KB_DIR],
+  });
+  const store = await openStore(config.storeUrl, (error) => console.error("store error:", error));
+  const running = createSlackApp(config, createServices(kb, store));
+  await running.start();
+  running.app.logger.info(
+    config.mode === "http"
+      ? `InternPrep is running (HTTP) on port ${config.port}: POST /slack/events, GET /healthz`
+      : "InternPrep is running (Socket Mode)",
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.app.logger.info(`${signal}: finishing work in flight, then stopping`);
+    await running.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+} catch (error) {
+  console.error(error instanceof AppError ? error.message : error);
+  process.exit(1);
+}

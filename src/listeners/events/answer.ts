@@ -1,0 +1,41 @@
+import { renderAnswer, renderDontKnow, renderIntro } from "../../blocks/answers.ts";
+import type { Message } from "../../blocks/kit.ts";
+import type { Services } from "../../services/index.ts";
+import { keywords } from "../../services/search/text.ts";
+
+/** Related entries are shown only when they score at least this share of the best one. */
+const RELATED_SHARE = 0.6;
+
+/**
+ * The reply to a question asked in a DM or a mention. Unanswered questions are kept for
+ * `/prep gaps`.
+ */
+export async function answerQuestion(
+  services: Services,
+  teamId: string,
+  question: string,
+): Promise<Message> {
+  const { search, gaps, kb } = services;
+  if (keywords(question).length === 0) return renderIntro(kb.topics);
+  const result = search.search(question);
+  const [best, ...rest] = result.hits;
+  if (!result.answered || !best) {
+    await gaps.record(teamId, question);
+    return renderDontKnow(question, kb.topics);
+  }
+  const related = rest.filter((hit) => hit.score >= best.score * RELATED_SHARE).slice(0, 2);
+  return renderAnswer(best, related);
+}
+
+/** Removes mentions (`<@U123>`) and Slack's link markup from a message's text. */
+export function plainQuestion(text: string): string {
+  return text
+    .replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ")
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, "$2")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.ts";
+
+const base = {
+  SLACK_BOT_TOKEN: "xoxb-1-2-abc",
+  SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef",
+};
+const load = (env: Record<string, string | undefined>) => loadConfig(env as NodeJS.ProcessEnv, "");
+
+describe("config", () => {
+  it("HTTP mode with a signing secret, with defaults", () => {
+    const config = load(base);
+    expect(config).toMatchObject({
+      mode: "http",
+      port: 3000,
+      storeUrl: "sqlite://./var/internprep.sqlite",
+      logLevel: "info",
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("Socket Mode with only an app token", () => {
+    expect(
+      load({ SLACK_BOT_TOKEN: base.SLACK_BOT_TOKEN, SLACK_APP_TOKEN: "xapp-1-A-1-abc" }).mode,
+    ).toBe("socket");
+  });
+
+  it("adds a trailing slash to SLACK_API_URL", () => {
+    expect(load({ ...base, SLACK_API_URL: "http://127.0.0.1:4000/api" }).slackApiUrl).toBe(
+      "http://127.0.0.1:4000/api/",
+    );
+  });
+
+  it("names each bad variable, what it should look like and where to find it", () => {
+    expect(() => load({ SLACK_BOT_TOKEN: "xoxp-user", PORT: "eighty" })).toThrowError(
+      /SLACK_BOT_TOKEN should look like xoxb-… \(Slack app settings → OAuth & Permissions/,
+    );
+    try {
+      load({ PORT: "eighty", STORE_URL: "postgres://x" });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain("SLACK_BOT_TOKEN is missing");
+      expect(message).toContain(
+        "SLACK_SIGNING_SECRET is missing: set it for HTTP mode, or set SLACK_APP_TOKEN",
+      );
+      expect(message).toContain("PORT should be a port number");
+      expect(message).toContain("STORE_URL should be sqlite://<path> or memory://");
+    }
+    expect.assertions(5);
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(load({ ...base, SLACK_APP_TOKEN: "", KB_DIR: " " }).kbDir).toBeUndefined();
+  });
+});

@@ -1,0 +1,90 @@
+import type { Logger } from "@slack/bolt";
+import type { Config } from "../../src/config.ts";
+import { createServices, type Services } from "../../src/services/index.ts";
+import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
+import { openStore } from "../../src/services/storage/store.ts";
+import { createSlackApp, type RunningApp } from "../../src/slack-app.ts";
+import { SIGNING_SECRET } from "./slack-requests.ts";
+import { SlackStandIn } from "./slack-stand-in.ts";
+
+/** A logger that keeps what it was told, so tests can assert on errors. */
+export function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const log =
+    (level: string) =>
+    (...msg: unknown[]) => {
+      lines.push(
+        `${level} ${msg.map((m) => (m instanceof Error ? m.stack : String(m))).join(" ")}`,
+      );
+    };
+  return {
+    lines,
+    debug: log("debug"),
+    info: log("info"),
+    warn: log("warn"),
+    error: log("error"),
+    setLevel: () => {},
+    getLevel: () => "debug" as never,
+    setName: () => {},
+  };
+}
+
+export interface Harness {
+  slack: SlackStandIn;
+  base: string;
+  running: RunningApp;
+  services: Services;
+  logger: ReturnType<typeof memoryLogger>;
+  /** Stops the app (closing its store); the stand-in stays up. */
+  stopApp(): Promise<void>;
+  /** Stops everything. */
+  close(): Promise<void>;
+}
+
+/**
+ * The real app in HTTP mode on a free port, talking to a fresh Slack stand-in.
+ *
+ * @example
+ * const h = await startHarness();
+ * await sendCommand(h.base, "/skills", "ml", { responseUrl: h.slack.responseUrl("r1") });
+ */
+export async function startHarness(
+  options: { storeUrl?: string; slack?: SlackStandIn } = {},
+): Promise<Harness> {
+  const slack = options.slack ?? (await SlackStandIn.start());
+  const config: Config = Object.freeze({
+    mode: "http",
+    botToken: "xoxb-test-token",
+    signingSecret: SIGNING_SECRET,
+    appToken: undefined,
+    slackApiUrl: slack.apiUrl,
+    port: 0,
+    storeUrl: options.storeUrl ?? "memory://",
+    logLevel: "error",
+    kbDir: undefined,
+  });
+  const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
+  const store = await openStore(config.storeUrl);
+  const services = createServices(kb, store);
+  const logger = memoryLogger();
+  const running = createSlackApp(config, services, logger);
+  const { port } = await running.start();
+  let stopped = false;
+  const stopApp = async () => {
+    if (stopped) return;
+    stopped = true;
+    await running.stop();
+  };
+  return {
+    slack,
+    base: `http://127.0.0.1:${port}`,
+    running,
+    services,
+    logger,
+    stopApp,
+    async close() {
+      await stopApp();
+      if (!options.slack) await slack.close();
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { EventEmitter } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { blockKitProblems, messageProblems } from "./block-kit.ts";
+
+/** One call the app made: a Web API method, or a post to a response_url. */
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** What Slack would have rejected in it (Block Kit limits, a missing text fallback). */
+  problems: string[];
+  /** For response_url posts: which one. */
+  responseId?: string;
+  at: number;
+}
+
+export interface StubReply {
+  status?: number;
+  headers?: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+type Stub = (args: Record<string, unknown>) => StubReply | undefined;
+
+const MESSAGE_METHODS = new Set([
+  "chat.postMessage",
+  "chat.postEphemeral",
+  "chat.update",
+  "response_url",
+]);
+
+export const BOT_USER_ID = "UBOT0001";
+export const BOT_ID = "BBOT0001";
+export const TEAM_ID = "T0001";
+
+/**
+ * A local stand-in for Slack's Web API on 127.0.0.1: records every call the app makes, checks
+ * messages and views against Block Kit's limits, and answers like Slack does. Serves response_url
+ * posts at /response/<id> too.
+ *
+ * @example
+ * const slack = await SlackStandIn.start();
+ * // SLACK_API_URL = slack.apiUrl
+ * const [post] = await slack.waitFor((c) => c.method === "chat.postMessage");
+ */
+export class SlackStandIn extends EventEmitter {
+  readonly calls: RecordedCall[] = [];
+  private readonly stubs = new Map<string, Stub[]>();
+  private ts = 1_700_000_000;
+  users: Record<string, { tz?: string; name?: string }> = {};
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {
+    super();
+  }
+
+  static async start(): Promise<SlackStandIn> {
+    let standIn: SlackStandIn | undefined;
+    const server = createServer((req, res) => {
+      void standIn?.handle(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    standIn = new SlackStandIn(server, (server.address() as AddressInfo).port);
+    return standIn;
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `http://127.0.0.1:${this.port}/response/${id}`;
+  }
+
+  /** Answers the next calls of a method with `reply` (once each) instead of the default. */
+  stub(method: string, ...replies: Stub[]): void {
+    this.stubs.set(method, [...(this.stubs.get(method) ?? []), ...replies]);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Every Block Kit or fallback problem in every call so far. */
+  problems(): string[] {
+    return this.calls.flatMap((c) => c.problems.map((p) => `${c.method}: ${p}`));
+  }
+
+  /** Resolves with the calls matching `predicate` once there are `count` of them. */
+  waitFor(
+    predicate: (call: RecordedCall) => boolean,
+    count = 1,
+    timeoutMs = 5000,
+  ): Promise<RecordedCall[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.calls.filter(predicate);
+        if (found.length >= count) {
+          cleanup();
+          resolve(found);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(
+            `waited ${timeoutMs} ms for ${count} matching call(s); calls so far: ${this.calls.map((c) => c.method).join(", ")}`,
+          ),
+        );
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off("call", check);
+      };
+      this.on("call", check);
+      check();
+    });
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.stubs.clear();
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const args = parseBody(raw, req.headers["content-type"] ?? "");
+    const api = url.pathname.match(/^\/api\/([\w.]+)$/);
+    const response = url.pathname.match(/^\/response\/([\w-]+)$/);
+    if (!api && !response) {
+      res.writeHead(404).end();
+      return;
+    }
+    const method = api ? (api[1] as string) : "response_url";
+    const problems = MESSAGE_METHODS.has(method)
+      ? messageProblems(args)
+      : method === "views.publish"
+        ? blockKitProblems((args.view as { blocks?: unknown } | undefined)?.blocks, "view")
+        : [];
+    const call: RecordedCall = { method, args, problems, at: Date.now() };
+    if (response) call.responseId = response[1] as string;
+    const stub = this.stubs.get(method)?.shift();
+    const reply = stub?.(args) ?? this.defaultReply(method, args);
+    this.calls.push(call);
+    res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
+    res.end(JSON.stringify(reply.body));
+    this.emit("call", call);
+  }
+
+  private defaultReply(method: string, args: Record<string, unknown>): StubReply {
+    const ts = `${this.ts++}.000100`;
+    switch (method) {
+      case "auth.test":
+        return {
+          body: {
+            ok: true,
+            url: "https://stand-in.slack.test/",
+            team: "Stand-in",
+            user: "internprep",
+            team_id: TEAM_ID,
+            user_id: BOT_USER_ID,
+            bot_id: BOT_ID,
+          },
+        };
+      case "chat.postMessage":
+        return {
+          body: { ok: true, channel: args.channel, ts, message: { ...args, ts, bot_id: BOT_ID } },
+        };
+      case "chat.postEphemeral":
+        return { body: { ok: true, message_ts: ts } };
+      case "chat.update":
+        return { body: { ok: true, channel: args.channel, ts: args.ts } };
+      case "views.publish":
+        return { body: { ok: true, view: { id: "V1", ...(args.view as object) } } };
+      case "users.info": {
+        const id = String(args.user);
+        const user = this.users[id] ?? {};
+        return {
+          body: {
+            ok: true,
+            user: { id, name: user.name ?? id.toLowerCase(), tz: user.tz ?? "UTC" },
+          },
+        };
+      }
+      default:
+        return { body: { ok: true } };
+    }
+  }
+}
+
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    out[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return out;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,158 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  blockActions,
+  SIGNING_SECRET,
+  sendAction,
+  sendCommand,
+} from "../helpers/slack-requests.ts";
+import { SlackStandIn } from "../helpers/slack-stand-in.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Started {
+  child: ChildProcess;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+/** Runs `src/app.ts` as `npm start` does, in a folder with no .env, and waits until it says it is up. */
+async function runApp(
+  env: Record<string, string>,
+  cwd: string,
+  waitForReady = true,
+): Promise<Started> {
+  const child = spawn(
+    process.execPath,
+    ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/app.ts")],
+    {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream as NodeJS.ReadableStream }).on("line", (line) => {
+        output.push(line);
+        if (line.includes("InternPrep is running")) resolve();
+      });
+    }
+    void exited.then((code) =>
+      reject(new Error(`exited ${code} before ready:\n${output.join("\n")}`)),
+    );
+  });
+  if (waitForReady) await ready;
+  else ready.catch(() => undefined);
+  return { child, output, exited };
+}
+
+describe("the app as a process (npm start)", () => {
+  let slack: SlackStandIn;
+  let dir: string;
+  beforeAll(async () => {
+    slack = await SlackStandIn.start();
+    dir = await mkdtemp(path.join(tmpdir(), "internprep-"));
+  });
+  afterAll(async () => {
+    await slack.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("serves /healthz, stops cleanly on SIGTERM, and keeps checklist progress across a restart", async () => {
+    const port = await freePort();
+    const env = {
+      SLACK_BOT_TOKEN: "xoxb-test-token",
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      STORE_URL: "sqlite://./data/internprep.sqlite",
+    };
+    const base = `http://127.0.0.1:${port}`;
+    const first = await runApp(env, dir);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+    await sendAction(
+      base,
+      blockActions(
+        {
+          type: "checkboxes",
+          action_id: "skills_tick:1",
+          block_id: "skills:ml-intern:1",
+          selected_options: [{ value: "project-story" }],
+        },
+        { responseUrl: slack.responseUrl("tick") },
+      ),
+    );
+    await slack.waitFor((c) => c.responseId === "tick");
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    const second = await runApp(env, dir);
+    try {
+      await sendCommand(base, "/skills", "ml", { responseUrl: slack.responseUrl("again") });
+      const [reply] = await slack.waitFor((c) => c.responseId === "again");
+      const blocks = reply?.args.blocks as Array<{
+        block_id?: string;
+        elements?: Array<{ initial_options?: Array<{ value: string }> }>;
+      }>;
+      const group = blocks.find((b) => b.block_id === "skills:ml-intern:1");
+      expect(group?.elements?.[0]?.initial_options?.map((o) => o.value)).toEqual(["project-story"]);
+      expect(JSON.stringify(reply?.args.blocks)).toContain("1 of 12 done");
+    } finally {
+      second.child.kill("SIGINT");
+      expect(await second.exited).toBe(0);
+    }
+  }, 30_000);
+
+  it("refuses to start with a missing variable, naming it and where to find it", async () => {
+    const run = await runApp({ SLACK_SIGNING_SECRET: SIGNING_SECRET }, dir, false);
+    expect(await run.exited).toBe(1);
+    expect(run.output.join("\n")).toContain(
+      "SLACK_BOT_TOKEN is missing (Slack app settings → OAuth & Permissions",
+    );
+  }, 30_000);
+
+  it("refuses to start with an invalid knowledge base, saying where the problem is", async () => {
+    const kb = path.join(dir, "kb");
+    await import("node:fs/promises").then((fs) =>
+      fs
+        .mkdir(kb, { recursive: true })
+        .then(() =>
+          fs.writeFile(
+            path.join(kb, "mine.yml"),
+            "faq:\n  - id: x\n    title: Q?\n    phrasings: [a b]\n    answer: A.\n",
+          ),
+        ),
+    );
+    const run = await runApp(
+      {
+        SLACK_BOT_TOKEN: "xoxb-t",
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        KB_DIR: kb,
+        STORE_URL: "memory://",
+      },
+      dir,
+      false,
+    );
+    expect(await run.exited).toBe(1);
+    expect(run.output.join("\n")).toMatch(
+      /mine\.yml: x: phrasings: needs at least 2 ways students phrase it/,
+    );
+  }, 30_000);
+});
