@@ -5,6 +5,7 @@ import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import { registerEvents } from "./listeners/events/index.ts";
 import type { Services } from "./services/index.ts";
+import { startNudgeCron } from "./services/nudges/cron.ts";
 
 const LEVELS = {
   debug: BoltLogLevel.DEBUG,
@@ -34,8 +35,20 @@ export interface RunningApp {
  * const running = createSlackApp(config, services);
  * await running.start();
  */
-export function createSlackApp(config: Config, services: Services, logger?: Logger): RunningApp {
+export interface SlackAppOptions {
+  logger?: Logger;
+  /** Run the every-minute nudge tick (default true; tests driving a fake clock turn it off). */
+  cron?: boolean;
+}
+
+export function createSlackApp(
+  config: Config,
+  services: Services,
+  options: SlackAppOptions = {},
+): RunningApp {
+  const { logger } = options;
   let ready = false;
+  let stopCron: (() => Promise<void>) | undefined;
   const inFlight = new Set<Promise<unknown>>();
   const healthz: CustomRoute = {
     path: "/healthz",
@@ -97,6 +110,7 @@ export function createSlackApp(config: Config, services: Services, logger?: Logg
     app,
     async start() {
       const server = await app.start();
+      if (options.cron !== false) stopCron = startNudgeCron(services.scheduler, app.logger);
       ready = true;
       const address = server instanceof Server ? server.address() : null;
       return { port: typeof address === "object" && address ? address.port : undefined };
@@ -106,6 +120,7 @@ export function createSlackApp(config: Config, services: Services, logger?: Logg
     },
     async stop() {
       ready = false;
+      await stopCron?.();
       await app.stop();
       await Promise.allSettled([...inFlight]);
       await services.store.close();

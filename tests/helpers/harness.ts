@@ -1,7 +1,9 @@
 import type { Logger } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
+import { createDeliver, createNudgeClient } from "../../src/listeners/nudges/deliver.ts";
 import { createServices, type Services } from "../../src/services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
+import type { Clock } from "../../src/services/nudges/sender.ts";
 import { openStore } from "../../src/services/storage/store.ts";
 import { createSlackApp, type RunningApp } from "../../src/slack-app.ts";
 import { SIGNING_SECRET } from "./slack-requests.ts";
@@ -49,7 +51,7 @@ export interface Harness {
  * await sendCommand(h.base, "/skills", "ml", { responseUrl: h.slack.responseUrl("r1") });
  */
 export async function startHarness(
-  options: { storeUrl?: string; slack?: SlackStandIn } = {},
+  options: { storeUrl?: string; slack?: SlackStandIn; clock?: Clock; cron?: boolean } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
   const config: Config = Object.freeze({
@@ -65,9 +67,13 @@ export async function startHarness(
   });
   const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
   const store = await openStore(config.storeUrl);
-  const services = createServices(kb, store);
   const logger = memoryLogger();
-  const running = createSlackApp(config, services, logger);
+  const services = createServices(kb, store, {
+    deliver: createDeliver(createNudgeClient(config)),
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const running = createSlackApp(config, services, { logger, cron: options.cron ?? false });
   const { port } = await running.start();
   let stopped = false;
   const stopApp = async () => {

@@ -48,6 +48,10 @@ export class SlackStandIn extends EventEmitter {
   private readonly stubs = new Map<string, Stub[]>();
   private ts = 1_700_000_000;
   users: Record<string, { tz?: string; name?: string }> = {};
+  /** Channel ids each user is in, for users.conversations. */
+  memberships: Record<string, string[]> = {};
+  /** Delay every Web API answer by this many milliseconds (to measure under Slack-like latency). */
+  latencyMs = 0;
 
   private constructor(
     private readonly server: Server,
@@ -149,6 +153,7 @@ export class SlackStandIn extends EventEmitter {
         : [];
     const call: RecordedCall = { method, args, problems, at: Date.now() };
     if (response) call.responseId = response[1] as string;
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const stub = this.stubs.get(method)?.shift();
     const reply = stub?.(args) ?? this.defaultReply(method, args);
     this.calls.push(call);
@@ -191,6 +196,11 @@ export class SlackStandIn extends EventEmitter {
             user: { id, name: user.name ?? id.toLowerCase(), tz: user.tz ?? "UTC" },
           },
         };
+      }
+      case "users.conversations": {
+        const id = String(args.user);
+        const channels = (this.memberships[id] ?? []).map((c) => ({ id: c }));
+        return { body: { ok: true, channels, response_metadata: { next_cursor: "" } } };
       }
       default:
         return { body: { ok: true } };

@@ -19,6 +19,7 @@ describe("answerQuestion", () => {
     services = createServices(
       await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] }),
       await openStore("memory://"),
+      { deliver: async () => ({ ok: true }) },
     );
   });
 

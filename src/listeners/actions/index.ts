@@ -81,7 +81,7 @@ export function registerActions(app: App, services: Services): void {
     if (args.body.container.type === "view") {
       await args.client.views.publish({
         user_id: user,
-        view: await homeFor(services, teamOf(args), user),
+        view: await homeFor(services, args.client, teamOf(args), user, args.logger),
       });
     }
   });

@@ -1,11 +1,48 @@
-import type { App } from "@slack/bolt";
+import type { App, Logger } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import { renderHomeDeadlines } from "../../blocks/deadlines.ts";
 import { renderHome } from "../../blocks/home.ts";
 import type { Services } from "../../services/index.ts";
 import { APOLOGY } from "../safely.ts";
 import { answerQuestion, plainQuestion } from "./answer.ts";
 
+/**
+ * The user's upcoming deadlines across the channels they share with the bot: channels with
+ * deadlines, intersected with the user's channels as Slack reports them (users.conversations).
+ */
+async function deadlinesFor(services: Services, client: WebClient, teamId: string, userId: string) {
+  const withDeadlines = new Set(await services.deadlines.channelsWithDeadlines(teamId));
+  if (withDeadlines.size === 0) return [];
+  const shared: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.users.conversations({
+      user: userId,
+      types: "public_channel,private_channel,mpim,im",
+      exclude_archived: true,
+      limit: 200,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const c of page.channels ?? []) if (c.id && withDeadlines.has(c.id)) shared.push(c.id);
+    cursor = page.response_metadata?.next_cursor || undefined;
+  } while (cursor);
+  const items = [];
+  for (const channelId of shared) {
+    for (const deadline of await services.deadlines.upcoming(teamId, channelId)) {
+      items.push({ channelId, deadline, daysLeft: services.deadlines.daysLeft(deadline) });
+    }
+  }
+  return items.sort((a, b) => a.daysLeft - b.daysLeft).slice(0, 20);
+}
+
 /** Builds the App Home view for one user. */
-export async function homeFor(services: Services, teamId: string, userId: string) {
+export async function homeFor(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  userId: string,
+  logger?: Logger,
+) {
   const { kb, progress } = services;
   const startedIds = await progress.startedRoles(teamId, userId);
   const started = [];
@@ -13,7 +50,20 @@ export async function homeFor(services: Services, teamId: string, userId: string
     const role = kb.getOfKind(roleId, "role");
     if (role) started.push({ role, progress: await progress.forRole(teamId, userId, role) });
   }
-  return renderHome({ userId, started, roles: kb.roles, topics: kb.topics });
+  let deadlines: Awaited<ReturnType<typeof deadlinesFor>> = [];
+  try {
+    deadlines = await deadlinesFor(services, client, teamId, userId);
+  } catch (error) {
+    // The rest of Home is still worth showing when Slack can't list the user's channels.
+    logger?.warn("could not list the user's channels for Home deadlines:", error);
+  }
+  return renderHome({
+    userId,
+    started,
+    roles: kb.roles,
+    topics: kb.topics,
+    extra: renderHomeDeadlines(deadlines),
+  });
 }
 
 /** DMs, mentions and App Home. */
@@ -60,7 +110,7 @@ export function registerEvents(app: App, services: Services): void {
     try {
       await client.views.publish({
         user_id: event.user,
-        view: await homeFor(services, context.teamId ?? "", event.user),
+        view: await homeFor(services, client, context.teamId ?? "", event.user, logger),
       });
     } catch (error) {
       logger.error("publishing App Home failed:", error);

@@ -1,0 +1,121 @@
+import type { WebClient } from "@slack/web-api";
+import {
+  renderDeadlineAdded,
+  renderDeadlineList,
+  renderDeadlineProblem,
+  renderDeadlineRemoved,
+  renderDeadlinesHelp,
+} from "../src/blocks/deadlines.ts";
+import { escapeText } from "../src/blocks/kit.ts";
+import { parseNewDeadline } from "../src/services/deadlines/deadlines.ts";
+import type { Services } from "../src/services/index.ts";
+import type { SlashCommand } from "./types.ts";
+
+/** The timezone dates in this channel are read in: the nudge schedule's, else the user's, else UTC. */
+export async function channelTimezone(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  channelId: string,
+  userId: string,
+): Promise<string> {
+  const schedule = (await services.channels.get(teamId, channelId)).schedule;
+  if (schedule) return schedule.timezone;
+  return userTimezone(client, userId);
+}
+
+/** The user's timezone from their Slack profile, or UTC when Slack can't tell. */
+export async function userTimezone(client: WebClient, userId: string): Promise<string> {
+  try {
+    const info = await client.users.info({ user: userId });
+    return info.user?.tz ?? "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+/**
+ * `/deadlines add <date> <title> [url]`, `/deadlines list`, `/deadlines remove <id>`,
+ * `/deadlines help`.
+ */
+export const deadlinesCommand: SlashCommand = {
+  name: "/deadlines",
+  description: "This channel's application deadlines: add, list, remove",
+  usageHint: "add <date> <title> [link] | list | remove <id> | help",
+  create:
+    (services) =>
+    async ({ command, ack, respond, client }) => {
+      await ack();
+      const { deadlines } = services;
+      const { team_id: team, channel_id: channel, user_id: user } = command;
+      const [sub = "", ...restWords] = command.text.trim().split(/\s+/);
+      const rest = command.text.trim().slice(sub.length).trim();
+      switch (sub.toLowerCase()) {
+        case "add": {
+          const timezone = await channelTimezone(services, client, team, channel, user);
+          const parsed = parseNewDeadline(rest, new Date(services.clock.now()), timezone);
+          if (!parsed.ok) {
+            await respond({
+              response_type: "ephemeral",
+              ...renderDeadlineProblem(escapeText(parsed.error)),
+            });
+            return;
+          }
+          const added = await deadlines.add(team, channel, parsed.value, user, timezone);
+          if (!added.ok) {
+            await respond({ response_type: "ephemeral", ...renderDeadlineProblem(added.error) });
+            return;
+          }
+          await respond({
+            response_type: "in_channel",
+            ...renderDeadlineAdded(added.value, deadlines.daysLeft(added.value)),
+          });
+          return;
+        }
+        case "list": {
+          const items = await deadlines.upcoming(team, channel);
+          await respond({
+            response_type: "ephemeral",
+            ...renderDeadlineList(
+              items.map((deadline) => ({ deadline, daysLeft: deadlines.daysLeft(deadline) })),
+            ),
+          });
+          return;
+        }
+        case "remove":
+        case "delete": {
+          const id = restWords[0];
+          if (!id) {
+            await respond({
+              response_type: "ephemeral",
+              ...renderDeadlineProblem(
+                "Which one? Write `/deadlines remove <id>`; `/deadlines list` shows the ids.",
+              ),
+            });
+            return;
+          }
+          const removed = await deadlines.remove(team, channel, id);
+          if (!removed) {
+            await respond({
+              response_type: "ephemeral",
+              ...renderDeadlineProblem(
+                `There is no deadline with id \`${escapeText(id)}\` in this channel. \`/deadlines list\` shows the ids.`,
+              ),
+            });
+            return;
+          }
+          await respond({ response_type: "in_channel", ...renderDeadlineRemoved(removed, user) });
+          return;
+        }
+        case "":
+        case "help":
+          await respond({ response_type: "ephemeral", ...renderDeadlinesHelp() });
+          return;
+        default:
+          await respond({
+            response_type: "ephemeral",
+            ...renderDeadlinesHelp(`I don't know \`/deadlines ${escapeText(sub)}\`.`),
+          });
+      }
+    },
+};

@@ -1,0 +1,228 @@
+import type { KnownBlock } from "@slack/types";
+import type { Deadline } from "../services/deadlines/deadlines.ts";
+import type { Schedule } from "../services/nudges/channels.ts";
+import type { DeadlineReminder, WeeklyNudge } from "../services/nudges/scheduler.ts";
+import { formatDate, formatInstant, weekdayName } from "../services/scheduling/time.ts";
+import { context, divider, escapeText, header, type Message, message, section } from "./kit.ts";
+
+/** "in 3 days", "tomorrow", "today". */
+export function daysLeftText(days: number): string {
+  if (days <= 0) return "*today*";
+  if (days === 1) return "*tomorrow*";
+  return `in *${days} days*`;
+}
+
+/** A deadline's title as a link when it has one; the title escaped either way. */
+function titleOf(d: Deadline): string {
+  const title = escapeText(d.title);
+  const url = d.url?.replace(/[<>|]/g, encodeURIComponent).replace(/&/g, "&amp;");
+  return url ? `<${url}|${title.replace(/\|/g, "¦")}>` : `*${title}*`;
+}
+
+function plainTitle(d: Deadline): string {
+  return escapeText(d.title);
+}
+
+function deadlineLine(d: Deadline, daysLeft: number, withMeta: boolean): string {
+  const when = `${formatDate(d.date, d.time)} (${daysLeftText(daysLeft)})`;
+  const meta = withMeta ? ` · id \`${d.id}\` · added by <@${d.addedBy}>` : "";
+  return `• ${titleOf(d)} — ${when}${meta}`;
+}
+
+const USAGE = [
+  "`/deadlines add <date> <title> [link]` — e.g. `/deadlines add 2026-12-15 Acme ML intern https://acme.example/apply`",
+  "   dates: `2026-12-15`, `2026-12-15 17:00`, `Dec 5`, `5 Dec`, `December 5 2026` (no year = the next such date)",
+  "`/deadlines list` — this channel's upcoming deadlines",
+  "`/deadlines remove <id>` — remove one (the id is in the list)",
+].join("\n");
+
+export function renderDeadlinesHelp(problem?: string): Message {
+  const blocks: KnownBlock[] = [];
+  if (problem) blocks.push(section(`:warning: ${problem}`));
+  blocks.push(
+    section(
+      `*/deadlines* keeps this channel's application deadlines; the weekly nudge lists the next two weeks' and reminders go out 3 days and 1 day before.\n${USAGE}`,
+    ),
+  );
+  return message(problem ? `${problem}` : "How to use /deadlines", blocks);
+}
+
+export function renderDeadlineProblem(problem: string): Message {
+  return message(problem, [
+    section(`:warning: ${problem}`),
+    context("Nothing was saved. `/deadlines help` shows every form."),
+  ]);
+}
+
+export function renderDeadlineAdded(d: Deadline, daysLeft: number): Message {
+  return message(`Deadline added: ${plainTitle(d)}, ${formatDate(d.date, d.time)} (id ${d.id})`, [
+    section(`:date: <@${d.addedBy}> added a deadline:\n${deadlineLine(d, daysLeft, false)}`),
+    context(
+      `id \`${d.id}\` · \`/deadlines list\` to see all · \`/deadlines remove ${d.id}\` to undo`,
+    ),
+  ]);
+}
+
+export function renderDeadlineRemoved(d: Deadline, by: string): Message {
+  return message(`Deadline removed: ${plainTitle(d)}`, [
+    section(
+      `:wastebasket: <@${by}> removed *${plainTitle(d)}* (${formatDate(d.date, d.time)}, id \`${d.id}\`).`,
+    ),
+  ]);
+}
+
+export function renderDeadlineList(
+  items: ReadonlyArray<{ deadline: Deadline; daysLeft: number }>,
+): Message {
+  if (items.length === 0) {
+    return message("No upcoming deadlines in this channel.", [
+      section(
+        "No upcoming deadlines in this channel yet. Add one with `/deadlines add 2026-12-15 Acme ML intern`.",
+      ),
+    ]);
+  }
+  const lines = items.map(({ deadline, daysLeft }) => deadlineLine(deadline, daysLeft, true));
+  // One section holds at most 3000 characters; long lists go over several.
+  const chunks: string[] = [];
+  for (const line of lines) {
+    const last = chunks.at(-1);
+    if (last !== undefined && last.length + line.length + 1 <= 2900)
+      chunks[chunks.length - 1] = `${last}\n${line}`;
+    else chunks.push(line);
+  }
+  return message(
+    `${items.length} upcoming deadline(s): ${items.map((i) => plainTitle(i.deadline)).join(", ")}`,
+    [header("Upcoming deadlines"), ...chunks.map((c) => section(c))],
+  );
+}
+
+/** The weekly nudge: deadlines in the next 14 days, the practice prompt of the week, a call to action. */
+export function renderWeeklyNudge(nudge: WeeklyNudge): Message {
+  const deadlines =
+    nudge.deadlines.length === 0
+      ? "No deadlines in the next two weeks. Know one? `/deadlines add <date> <title>`"
+      : nudge.deadlines
+          .map(({ deadline, daysLeft }) => deadlineLine(deadline, daysLeft, false))
+          .join("\n");
+  const blocks: KnownBlock[] = [
+    header("Weekly internship nudge"),
+    section(`*Deadlines in the next 14 days*\n${deadlines}`),
+  ];
+  if (nudge.prompt) {
+    blocks.push(
+      divider(),
+      section(`*Practice prompt of the week: ${nudge.prompt.title}*\n${nudge.prompt.prompt}`),
+    );
+  }
+  blocks.push(
+    context(
+      "This week: tick off what you've learned in your `/skills` checklist, or try `/prep behavioral`, `/prep coding` or `/prep project walkthroughs`.",
+    ),
+  );
+  const count = nudge.deadlines.length;
+  return message(
+    `Weekly internship nudge: ${count === 0 ? "no deadlines in the next two weeks" : `${count} deadline(s) in the next two weeks`}${nudge.prompt ? `. Practice prompt: ${nudge.prompt.title}` : ""}`,
+    blocks,
+  );
+}
+
+export function renderReminder(reminder: DeadlineReminder): Message {
+  const d = reminder.deadline;
+  return message(
+    `Reminder: ${plainTitle(d)} is due ${reminder.daysLeft === 1 ? "tomorrow" : `in ${reminder.daysLeft} days`} (${formatDate(d.date, d.time)})`,
+    [
+      section(
+        `:alarm_clock: ${titleOf(d)} is due ${daysLeftText(reminder.daysLeft)} — ${formatDate(d.date, d.time)}.`,
+      ),
+      context(`Added by <@${d.addedBy}> · \`/deadlines list\` for all of this channel's deadlines`),
+    ],
+  );
+}
+
+const NUDGES_USAGE = [
+  "`/nudges on <weekday> <HH:MM> [timezone]` — e.g. `/nudges on monday 09:00 America/New_York` (no timezone: yours from Slack)",
+  "`/nudges off` · `/nudges status` · `/nudges now` (post this week's nudge now) · `/nudges help`",
+].join("\n");
+
+export function renderNudgesHelp(problem?: string): Message {
+  const blocks: KnownBlock[] = [];
+  if (problem) blocks.push(section(`:warning: ${problem}`));
+  blocks.push(
+    section(
+      `*/nudges* posts a weekly nudge in this channel: deadlines coming up and a practice prompt.\n${NUDGES_USAGE}`,
+    ),
+  );
+  if (problem) blocks.push(context("Nothing was changed."));
+  return message(problem ?? "How to use /nudges", blocks);
+}
+
+const RESUME =
+  "Invite me back with `/invite @InternPrep`, then turn nudges on again with `/nudges on <weekday> <HH:MM>`.";
+
+export function renderNudgesStatus(
+  schedule: Schedule | undefined,
+  next: Date | undefined,
+): Message {
+  let text: string;
+  if (!schedule)
+    text = "Nudges are *off* in this channel. Turn them on with `/nudges on monday 09:00`.";
+  else if (schedule.pausedReason) {
+    text = `Nudges are *paused*: I couldn't post here (\`${schedule.pausedReason}\`). ${RESUME}\nSchedule was: every ${weekdayName(schedule.weekday)} at ${schedule.time} (${schedule.timezone}).`;
+  } else if (!schedule.enabled) {
+    text = `Nudges are *off*. They were every ${weekdayName(schedule.weekday)} at ${schedule.time} (${schedule.timezone}); \`/nudges on ${weekdayName(schedule.weekday).toLowerCase()} ${schedule.time} ${schedule.timezone}\` turns them back on.`;
+  } else {
+    text = `Nudges are *on*: every ${weekdayName(schedule.weekday)} at ${schedule.time} (${schedule.timezone}).${next ? `\nNext: ${formatInstant(next, schedule.timezone)}.` : ""}\nReminders go out 3 days and 1 day before each deadline, at the same time of day.`;
+  }
+  return message(text.replace(/[*`]/g, ""), [section(text)]);
+}
+
+export function renderNudgesOn(schedule: Schedule, next: Date, by: string): Message {
+  return message(
+    `Nudges on: every ${weekdayName(schedule.weekday)} at ${schedule.time} (${schedule.timezone})`,
+    [
+      section(
+        `:bell: <@${by}> turned on weekly nudges: every *${weekdayName(schedule.weekday)} at ${schedule.time}* (${schedule.timezone}).\nNext: ${formatInstant(next, schedule.timezone)}.`,
+      ),
+      context(
+        "Each nudge lists the next two weeks' deadlines and a practice prompt. `/nudges off` stops them.",
+      ),
+    ],
+  );
+}
+
+export function renderNudgesOff(wasOn: boolean, by: string): Message {
+  return message(wasOn ? "Nudges off" : "Nudges were already off", [
+    section(
+      wasOn
+        ? `:no_bell: <@${by}> turned weekly nudges off. \`/nudges on <weekday> <HH:MM>\` turns them back on.`
+        : "Nudges were already off in this channel.",
+    ),
+  ]);
+}
+
+export function renderNudgeNowProblem(error: string): Message {
+  const text =
+    error === "not_in_channel" || error === "channel_not_found" || error === "is_archived"
+      ? `I couldn't post in this channel (\`${error}\`). Invite me with \`/invite @InternPrep\` and try again.`
+      : `I couldn't post the nudge (\`${error}\`). Please try again in a moment.`;
+  return message(text.replace(/`/g, ""), [section(`:warning: ${text}`)]);
+}
+
+/** The Home tab's "Upcoming deadlines" section: across the user's channels, soonest first. */
+export function renderHomeDeadlines(
+  items: ReadonlyArray<{ channelId: string; deadline: Deadline; daysLeft: number }>,
+): KnownBlock[] {
+  if (items.length === 0) {
+    return [
+      header("Upcoming deadlines"),
+      section(
+        "No upcoming deadlines in your channels. Add one in a channel with `/deadlines add <date> <title>`.",
+      ),
+    ];
+  }
+  const lines = items.map(
+    ({ channelId, deadline, daysLeft }) =>
+      `${deadlineLine(deadline, daysLeft, false)} · <#${channelId}>`,
+  );
+  return [header("Upcoming deadlines"), section(lines.join("\n"))];
+}

@@ -1,0 +1,214 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import {
+  type DeadlineDate,
+  daysUntil,
+  localDate,
+  type Parsed,
+  parseDeadlineDate,
+} from "../scheduling/time.ts";
+import type { Collection, Store } from "../storage/store.ts";
+
+const DeadlineSchema = z.object({
+  id: z.string(),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  time: z
+    .string()
+    .regex(/^\d{2}:\d{2}$/)
+    .optional(),
+  timezone: z.string(),
+  title: z.string().min(1),
+  url: z.string().optional(),
+  addedBy: z.string(),
+  addedAt: z.string(),
+});
+export type Deadline = z.infer<typeof DeadlineSchema>;
+
+const ChannelDeadlinesSchema = z.object({ items: z.array(DeadlineSchema) });
+type ChannelDeadlines = z.infer<typeof ChannelDeadlinesSchema>;
+
+/** Passed deadlines drop off lists and nudges but stay stored this long. */
+export const KEEP_PASSED_DAYS = 30;
+/** Upcoming deadlines one channel may hold. */
+export const MAX_UPCOMING = 100;
+const MAX_TITLE = 200;
+
+export interface NewDeadline {
+  date: DeadlineDate;
+  title: string;
+  url?: string;
+}
+
+/**
+ * Splits `<date> <title> [url]` as typed after `/deadlines add`: the date is the longest leading
+ * run of words that reads as a date; a trailing link (bare, or as Slack sends it: `<https://…>` or
+ * `<https://…|label>`) is the URL. Says what is wrong and how to write it otherwise.
+ *
+ * @example
+ * parseNewDeadline("Dec 5 Acme ML intern https://acme.example/jobs", now, "UTC");
+ */
+export function parseNewDeadline(text: string, now: Date, timezone: string): Parsed<NewDeadline> {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const usage =
+    "Write it as `/deadlines add <date> <title> [link]`, e.g. `/deadlines add 2026-12-15 Acme ML intern https://acme.example/apply`.";
+  if (words.length === 0) return { ok: false, error: `Tell me the date and what is due. ${usage}` };
+  let date: DeadlineDate | undefined;
+  let rest: string[] = [];
+  for (let n = Math.min(4, words.length); n >= 1; n--) {
+    const parsed = parseDeadlineDate(words.slice(0, n).join(" "), now, timezone);
+    if (parsed.ok) {
+      date = parsed.value;
+      rest = words.slice(n);
+      break;
+    }
+    if (!parsed.unreadable) return { ok: false, error: parsed.error };
+  }
+  if (!date) {
+    return { ok: false, error: `I can't find a date at the start of “${text.trim()}”. ${usage}` };
+  }
+  let url: string | undefined;
+  const last = rest.at(-1);
+  if (last && /^<?(https?:|www\.)/i.test(last)) {
+    const candidate = last.replace(/^<|>$/g, "").split("|")[0] ?? "";
+    if (!isHttpUrl(candidate)) {
+      return {
+        ok: false,
+        error: `“${candidate}” doesn't look like a web link. Use a full link like https://acme.example/apply, or leave it out.`,
+      };
+    }
+    url = candidate;
+    rest = rest.slice(0, -1);
+  }
+  const title = rest.join(" ").trim();
+  if (!title)
+    return { ok: false, error: `What is due on that date? Add a title after the date. ${usage}` };
+  if (title.length > MAX_TITLE)
+    return {
+      ok: false,
+      error: `That title is ${title.length} characters; keep it under ${MAX_TITLE}.`,
+    };
+  return { ok: true, value: url ? { date, title, url } : { date, title } };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.includes(".");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A study group's application deadlines, per channel.
+ *
+ * @example
+ * const d = await deadlines.add("T1", "C1", { date: { date: "2026-12-15" }, title: "Acme" }, "U1", "UTC");
+ * await deadlines.upcoming("T1", "C1"); // [d]
+ */
+export class Deadlines {
+  private readonly channels: Collection<ChannelDeadlines>;
+  /** Per workspace, the channels that have ever had a deadline (for the Home tab). */
+  private readonly index: Collection<string[]>;
+
+  constructor(
+    store: Store,
+    private readonly now: () => Date = () => new Date(),
+    private readonly newId: () => string = () => randomBytes(3).toString("hex"),
+  ) {
+    this.channels = store.collection("deadlines", ChannelDeadlinesSchema);
+    this.index = store.collection("deadline-channels", z.array(z.string()));
+  }
+
+  /** The channels of a workspace that have deadlines stored. */
+  async channelsWithDeadlines(teamId: string): Promise<string[]> {
+    return (await this.index.get(teamId)) ?? [];
+  }
+
+  /** Stores a deadline; returns it with its id, or an error when the channel is full. */
+  async add(
+    teamId: string,
+    channelId: string,
+    input: NewDeadline,
+    userId: string,
+    timezone: string,
+  ): Promise<Parsed<Deadline>> {
+    let result: Parsed<Deadline> = { ok: false, error: "" };
+    await this.channels.update(key(teamId, channelId), (current) => {
+      const items = this.pruned(current?.items ?? []);
+      if (items.filter((d) => !this.isPassed(d)).length >= MAX_UPCOMING) {
+        result = {
+          ok: false,
+          error: `This channel already has ${MAX_UPCOMING} upcoming deadlines; remove some with \`/deadlines remove <id>\` first.`,
+        };
+        return { items };
+      }
+      let id = this.newId();
+      while (items.some((d) => d.id === id)) id = this.newId();
+      const deadline: Deadline = {
+        id,
+        date: input.date.date,
+        ...(input.date.time ? { time: input.date.time } : {}),
+        timezone,
+        title: input.title,
+        ...(input.url ? { url: input.url } : {}),
+        addedBy: userId,
+        addedAt: this.now().toISOString(),
+      };
+      result = { ok: true, value: deadline };
+      return { items: [...items, deadline] };
+    });
+    if (result.ok) {
+      await this.index.update(teamId, (ids = []) =>
+        ids.includes(channelId) ? ids : [...ids, channelId],
+      );
+    }
+    return result;
+  }
+
+  /** Removes one of the channel's deadlines by id; the removed one, if it existed. */
+  async remove(teamId: string, channelId: string, id: string): Promise<Deadline | undefined> {
+    let removed: Deadline | undefined;
+    const wanted = id.trim().toLowerCase().replace(/^`|`$/g, "");
+    await this.channels.update(key(teamId, channelId), (current) => {
+      const items = current?.items ?? [];
+      removed = items.find((d) => d.id === wanted);
+      return { items: items.filter((d) => d.id !== wanted) };
+    });
+    return removed;
+  }
+
+  /** Deadlines from today on, soonest first. */
+  async upcoming(teamId: string, channelId: string): Promise<Deadline[]> {
+    const current = await this.channels.get(key(teamId, channelId));
+    return sortByDate((current?.items ?? []).filter((d) => !this.isPassed(d)));
+  }
+
+  /** Deadlines in the next `days` days (today included), soonest first. */
+  async within(teamId: string, channelId: string, days: number): Promise<Deadline[]> {
+    return (await this.upcoming(teamId, channelId)).filter((d) => this.daysLeft(d) <= days);
+  }
+
+  /** Calendar days left until a deadline, in its own timezone. */
+  daysLeft(deadline: Deadline): number {
+    return daysUntil(deadline.date, this.now(), deadline.timezone);
+  }
+
+  private isPassed(deadline: Deadline): boolean {
+    return deadline.date < localDate(this.now(), deadline.timezone);
+  }
+
+  private pruned(items: Deadline[]): Deadline[] {
+    return items.filter((d) => daysUntil(d.date, this.now(), d.timezone) >= -KEEP_PASSED_DAYS);
+  }
+}
+
+function key(teamId: string, channelId: string): string {
+  return `${teamId}:${channelId}`;
+}
+
+function sortByDate(items: Deadline[]): Deadline[] {
+  return [...items].sort((a, b) =>
+    `${a.date} ${a.time ?? "99"}`.localeCompare(`${b.date} ${b.time ?? "99"}`),
+  );
+}

@@ -1,0 +1,34 @@
+import cron, { type ScheduledTask } from "node-cron";
+import type { NudgeScheduler, SchedulerLogger } from "./scheduler.ts";
+
+/**
+ * One recurring node-cron task, every minute, that runs the scheduler: it finds every channel due
+ * in that minute (thousands of schedules, not a task each). A tick also runs right away at start,
+ * which posts runs missed while the bot was down (under 6 hours late) and logs older ones.
+ *
+ * @example
+ * const stop = startNudgeCron(services.scheduler, logger);
+ * await stop();
+ */
+export function startNudgeCron(
+  scheduler: NudgeScheduler,
+  logger: SchedulerLogger,
+): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = scheduler
+      .tick()
+      .catch((error: unknown) => logger.error(`nudge tick failed: ${String(error)}`));
+    return running;
+  };
+  const task: ScheduledTask = cron.schedule("* * * * *", tick, {
+    name: "internprep-nudges",
+    noOverlap: true,
+  });
+  void tick();
+  return async () => {
+    await task.stop();
+    await task.destroy();
+    await running;
+  };
+}
