@@ -178,24 +178,29 @@ export class Deadlines {
     return removed;
   }
 
-  /** Deadlines from today on, soonest first. */
-  async upcoming(teamId: string, channelId: string): Promise<Deadline[]> {
+  /** Deadlines from today (as of `at`, default now) on, soonest first. */
+  async upcoming(teamId: string, channelId: string, at: Date = this.now()): Promise<Deadline[]> {
     const current = await this.channels.get(key(teamId, channelId));
-    return sortByDate((current?.items ?? []).filter((d) => !this.isPassed(d)));
+    return sortByDate((current?.items ?? []).filter((d) => !this.isPassed(d, at)));
   }
 
   /** Deadlines in the next `days` days (today included), soonest first. */
-  async within(teamId: string, channelId: string, days: number): Promise<Deadline[]> {
-    return (await this.upcoming(teamId, channelId)).filter((d) => this.daysLeft(d) <= days);
+  async within(
+    teamId: string,
+    channelId: string,
+    days: number,
+    at: Date = this.now(),
+  ): Promise<Deadline[]> {
+    return (await this.upcoming(teamId, channelId, at)).filter((d) => this.daysLeft(d, at) <= days);
   }
 
   /** Calendar days left until a deadline, in its own timezone. */
-  daysLeft(deadline: Deadline): number {
-    return daysUntil(deadline.date, this.now(), deadline.timezone);
+  daysLeft(deadline: Deadline, at: Date = this.now()): number {
+    return daysUntil(deadline.date, at, deadline.timezone);
   }
 
-  private isPassed(deadline: Deadline): boolean {
-    return deadline.date < localDate(this.now(), deadline.timezone);
+  private isPassed(deadline: Deadline, at: Date = this.now()): boolean {
+    return deadline.date < localDate(at, deadline.timezone);
   }
 
   private pruned(items: Deadline[]): Deadline[] {

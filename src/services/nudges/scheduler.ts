@@ -11,7 +11,6 @@ import {
   type PostOutcome,
   Sender,
   type SenderOptions,
-  type SendJob,
   type SendResult,
 } from "./sender.ts";
 
@@ -75,12 +74,13 @@ export interface TickReport {
 /**
  * Finds the nudges and reminders due and posts each exactly once.
  *
- * Exactly once: before posting, the run is claimed in the store under a key made of the channel
- * and the week (or the deadline and the day count); a second tick, or the same tick after a
- * restart, finds the claim and does not post. Crash window: if the process dies after the claim
- * but before Slack accepts the message, that nudge is lost (it is never posted twice, which is the
- * worse failure for a group channel). If Slack answers with an error, the claim is released and a
- * later tick tries again while the run is less than 6 hours late.
+ * Exactly once: just before posting, the message is claimed in the store under a key made of the
+ * channel and the week (or the deadline and the day count); a second tick, or the same tick after
+ * a restart, finds the claim and does not post. Crash window: if the process dies after a claim
+ * but before Slack accepts that message, that one message is lost: it is never posted twice, the
+ * worse failure for a group channel, and the rest of the run is unaffected since it is not claimed
+ * yet. If Slack answers with an error, the claim is released and a later tick tries again while
+ * the run is less than 6 hours late.
  */
 export class NudgeScheduler {
   private readonly sent: Collection<z.infer<typeof SentSchema>>;
@@ -128,7 +128,7 @@ export class NudgeScheduler {
         this.settled.add(claim);
         continue;
       }
-      candidates.push({ claim, channel, build: () => this.weekly(channel, run) });
+      candidates.push({ claim, channel, build: () => this.weekly(channel, run, now) });
     }
     candidates.push(...(await this.reminders(now)));
     return this.post(candidates, now, skipped);
@@ -160,7 +160,8 @@ export class NudgeScheduler {
     return result as SendResult<NudgeContent>;
   }
 
-  private async weekly(channel: ScheduledChannel, run: Date): Promise<WeeklyNudge> {
+  /** The nudge for the week of `run`, with days left counted from `at` (when it is posted). */
+  private async weekly(channel: ScheduledChannel, run: Date, at: Date = run): Promise<WeeklyNudge> {
     const { kb, channels, deadlines } = this.deps;
     const order = rotation(
       kb.prompts.map((p) => p.id),
@@ -172,13 +173,13 @@ export class NudgeScheduler {
       weekKey(run, channel.timezone),
       order,
     );
-    const soon = await deadlines.within(channel.teamId, channel.channelId, NUDGE_DAYS_AHEAD);
+    const soon = await deadlines.within(channel.teamId, channel.channelId, NUDGE_DAYS_AHEAD, at);
     return {
       kind: "weekly",
       teamId: channel.teamId,
       channelId: channel.channelId,
       timezone: channel.timezone,
-      deadlines: soon.map((deadline) => ({ deadline, daysLeft: deadlines.daysLeft(deadline) })),
+      deadlines: soon.map((deadline) => ({ deadline, daysLeft: deadlines.daysLeft(deadline, at) })),
       prompt: promptId ? kb.getOfKind(promptId, "prompt") : undefined,
     };
   }
@@ -229,20 +230,24 @@ export class NudgeScheduler {
   private async post(candidates: Candidate[], now: Date, skipped: number): Promise<TickReport> {
     const report: TickReport = { posted: 0, skipped, failed: 0, paused: [] };
     if (candidates.length === 0) return report;
-    const claimed: Array<SendJob<Candidate & { content: NudgeContent }>> = [];
-    for (const candidate of candidates) {
+    // Each message is claimed just before it is posted (not the whole run up front), so a crash
+    // loses at most the one message being posted, never the rest of the run.
+    const owned = new Set<string>();
+    const jobs = candidates.map((candidate) => {
       this.settled.add(candidate.claim);
-      if (!(await this.claim(candidate.claim, "posting", now))) continue;
-      claimed.push({
-        channelKey: candidate.channel.key,
-        content: { ...candidate, content: await candidate.build() },
-      });
-    }
-    const { results, aborted } = await this.sender.run(claimed, (job) =>
-      this.deps.deliver(job.content.content),
-    );
+      return { channelKey: candidate.channel.key, content: candidate };
+    });
+    const { results, aborted } = await this.sender.run(jobs, async ({ content: candidate }) => {
+      if (!owned.has(candidate.claim)) {
+        if (!(await this.claim(candidate.claim, "posting", now)))
+          return { ok: true, skipped: true };
+        owned.add(candidate.claim);
+      }
+      return this.deps.deliver(await candidate.build());
+    });
     for (const result of results) {
       const { claim, channel } = result.job.content;
+      if (result.status === "skipped") continue;
       if (result.status === "posted") {
         report.posted++;
         await this.sent.set(claim, {
@@ -252,8 +257,8 @@ export class NudgeScheduler {
         });
         continue;
       }
-      // Not posted: release the claim so a later tick can try again.
-      await this.sent.delete(claim);
+      // Not posted: release the claim (if this run took it) so a later tick can try again.
+      if (owned.has(claim)) await this.sent.delete(claim);
       this.settled.delete(claim);
       if (result.status === "channel_gone") {
         report.paused.push(channel.key);

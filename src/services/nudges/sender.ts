@@ -1,6 +1,7 @@
 /** What one attempt to post gave: posted, or Slack's error code (and Retry-After for 429s). */
 export type PostOutcome =
-  | { ok: true; ts?: string }
+  /** `skipped`: nothing was posted because another tick (or process) already did. */
+  | { ok: true; ts?: string; skipped?: boolean }
   | { ok: false; error: string; retryAfterMs?: number };
 
 /** Time, injectable so tests run a fake clock instead of sleeping. */
@@ -25,7 +26,7 @@ export interface SendJob<T> {
   content: T;
 }
 
-export type SendStatus = "posted" | "channel_gone" | "failed" | "aborted";
+export type SendStatus = "posted" | "skipped" | "channel_gone" | "failed" | "aborted";
 
 export interface SendResult<T> {
   job: SendJob<T>;
@@ -88,13 +89,14 @@ export class Sender {
         if (aborted) return { job, status: "aborted", error: aborted };
         await this.waitForTurn(job.channelKey);
         if (aborted) return { job, status: "aborted", error: aborted };
-        this.lastPost.set(job.channelKey, this.clock.now());
         let outcome: PostOutcome;
         try {
           outcome = await post(job);
         } catch (error) {
           outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
         }
+        if (!(outcome.ok && outcome.skipped)) this.lastPost.set(job.channelKey, this.clock.now());
+        if (outcome.ok && outcome.skipped) return { job, status: "skipped" };
         if (outcome.ok) return { job, status: "posted", ...(outcome.ts ? { ts: outcome.ts } : {}) };
         lastError = outcome.error;
         if (AUTH_FAILED.has(outcome.error)) {
