@@ -45,7 +45,7 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
     progress: new ChecklistProgress(store, now),
     feedback: new Feedback(store),
     gaps: new UnansweredQuestions(store, now),
-    deliveries: new Deliveries(store, clock.now),
+    deliveries: new Deliveries(store, () => clock.now()),
     deadlines,
     channels,
     scheduler: new NudgeScheduler({

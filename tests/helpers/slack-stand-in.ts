@@ -12,6 +12,9 @@ export interface RecordedCall {
   /** For response_url posts: which one. */
   responseId?: string;
   at: number;
+  /** The HTTP status and `ok` the stand-in answered with. */
+  status: number;
+  ok?: boolean;
 }
 
 export interface StubReply {
@@ -46,6 +49,7 @@ export const TEAM_ID = "T0001";
 export class SlackStandIn extends EventEmitter {
   readonly calls: RecordedCall[] = [];
   private readonly stubs = new Map<string, Stub[]>();
+  private readonly responders = new Map<string, Stub>();
   private ts = 1_700_000_000;
   users: Record<string, { tz?: string; name?: string }> = {};
   /** Channel ids each user is in, for users.conversations. */
@@ -76,6 +80,11 @@ export class SlackStandIn extends EventEmitter {
 
   responseUrl(id: string): string {
     return `http://127.0.0.1:${this.port}/response/${id}`;
+  }
+
+  /** Answers every call of a method for which `responder` returns a reply (until reset). */
+  respond(method: string, responder: Stub): void {
+    this.responders.set(method, responder);
   }
 
   /** Answers the next calls of a method with `reply` (once each) instead of the default. */
@@ -126,6 +135,7 @@ export class SlackStandIn extends EventEmitter {
   reset(): void {
     this.calls.length = 0;
     this.stubs.clear();
+    this.responders.clear();
   }
 
   async close(): Promise<void> {
@@ -151,11 +161,14 @@ export class SlackStandIn extends EventEmitter {
       : method === "views.publish"
         ? blockKitProblems((args.view as { blocks?: unknown } | undefined)?.blocks, "view")
         : [];
-    const call: RecordedCall = { method, args, problems, at: Date.now() };
+    const call: RecordedCall = { method, args, problems, at: Date.now(), status: 200 };
     if (response) call.responseId = response[1] as string;
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const stub = this.stubs.get(method)?.shift();
-    const reply = stub?.(args) ?? this.defaultReply(method, args);
+    const reply =
+      stub?.(args) ?? this.responders.get(method)?.(args) ?? this.defaultReply(method, args);
+    call.status = reply.status ?? 200;
+    call.ok = reply.body.ok === true;
     this.calls.push(call);
     res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
     res.end(JSON.stringify(reply.body));
