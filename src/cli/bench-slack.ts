@@ -9,7 +9,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { startHarness } from "../../tests/helpers/harness.ts";
-import { SIGNING_SECRET, sendCommand } from "../../tests/helpers/slack-requests.ts";
+import { SIGNING_SECRET, sendCommand } from "../dev/slack-requests.ts";
 import { realClock } from "../services/nudges/sender.ts";
 
 const pct = (sorted: number[], p: number) =>

@@ -11,7 +11,7 @@ import {
   section,
   sections,
 } from "../../src/blocks/kit.ts";
-import { blockKitProblems, messageProblems } from "../helpers/block-kit.ts";
+import { blockKitProblems, messageProblems } from "../../src/dev/block-kit.ts";
 
 describe("Block Kit helpers enforce Slack's limits", () => {
   it("escapes &, < and > so nobody can be pinged through the bot", () => {

@@ -17,10 +17,10 @@ import {
   renderRoleList,
   renderSkillsHelp,
 } from "../../src/blocks/skills.ts";
+import { blockKitProblems, messageProblems } from "../../src/dev/block-kit.ts";
 import type { KnowledgeBase } from "../../src/services/knowledge-base/knowledge-base.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import { createSearch } from "../../src/services/search/search.ts";
-import { blockKitProblems, messageProblems } from "../helpers/block-kit.ts";
 
 let kb: KnowledgeBase;
 beforeAll(async () => {

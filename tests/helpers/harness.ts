@@ -1,13 +1,13 @@
 import type { Logger } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
+import { SIGNING_SECRET } from "../../src/dev/slack-requests.ts";
+import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
 import { createDeliver, createNudgeClient } from "../../src/listeners/nudges/deliver.ts";
 import { createServices, type Services } from "../../src/services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import type { Clock } from "../../src/services/nudges/sender.ts";
 import { openStore } from "../../src/services/storage/store.ts";
 import { createSlackApp, type RunningApp } from "../../src/slack-app.ts";
-import { SIGNING_SECRET } from "./slack-requests.ts";
-import { SlackStandIn } from "./slack-stand-in.ts";
 
 /** A logger that keeps what it was told, so tests can assert on errors. */
 export function memoryLogger(): Logger & { lines: string[] } {

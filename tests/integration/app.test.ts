@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.ts";
 import {
   blockActions,
   eventCallback,
@@ -7,8 +6,9 @@ import {
   sendAction,
   sendCommand,
   sendEvent,
-} from "../helpers/slack-requests.ts";
-import { BOT_ID, BOT_USER_ID } from "../helpers/slack-stand-in.ts";
+} from "../../src/dev/slack-requests.ts";
+import { BOT_ID, BOT_USER_ID } from "../../src/dev/slack-stand-in.ts";
+import { type Harness, startHarness } from "../helpers/harness.ts";
 
 type Json = Record<string, unknown>;
 type Block = Json & { type: string; block_id?: string; elements?: Json[]; text?: { text: string } };

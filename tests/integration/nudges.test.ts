@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sendCommand } from "../../src/dev/slack-requests.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
-import { sendCommand } from "../helpers/slack-requests.ts";
 import { VirtualClock } from "../helpers/virtual-clock.ts";
 
 type Json = Record<string, unknown>;
@@ -142,7 +142,7 @@ describe("/deadlines and /nudges through the app", () => {
     await command("/deadlines", "add 2026-12-01 Visible Inc", { channel: "C0MINE" });
     await command("/deadlines", "add 2026-12-02 Hidden Ltd", { channel: "C0OTHER" });
     h.slack.memberships.U0ALICE = ["C0MINE"];
-    const { eventCallback, sendEvent } = await import("../helpers/slack-requests.ts");
+    const { eventCallback, sendEvent } = await import("../../src/dev/slack-requests.ts");
     await sendEvent(
       h.base,
       eventCallback({ type: "app_home_opened", user: "U0ALICE", channel: "D0", tab: "home" }),

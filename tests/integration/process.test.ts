@@ -10,8 +10,8 @@ import {
   SIGNING_SECRET,
   sendAction,
   sendCommand,
-} from "../helpers/slack-requests.ts";
-import { SlackStandIn } from "../helpers/slack-stand-in.ts";
+} from "../../src/dev/slack-requests.ts";
+import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { sendCommand } from "../../src/dev/slack-requests.ts";
 import { startHarness } from "../helpers/harness.ts";
-import { sendCommand } from "../helpers/slack-requests.ts";
 
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 

@@ -15,6 +15,8 @@ export interface RecordedCall {
   /** The HTTP status and `ok` the stand-in answered with. */
   status: number;
   ok?: boolean;
+  /** The body the stand-in answered with. */
+  reply?: Record<string, unknown>;
 }
 
 export interface StubReply {
@@ -169,6 +171,7 @@ export class SlackStandIn extends EventEmitter {
       stub?.(args) ?? this.responders.get(method)?.(args) ?? this.defaultReply(method, args);
     call.status = reply.status ?? 200;
     call.ok = reply.body.ok === true;
+    call.reply = reply.body;
     this.calls.push(call);
     res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
     res.end(JSON.stringify(reply.body));

@@ -120,7 +120,10 @@ export function blockActions(
       channel_id: opts.channel ?? "C0GROUP",
       is_ephemeral: true,
     },
-    channel: { id: opts.channel ?? "C0GROUP", name: "study-group" },
+    // Clicks in the Home tab come from a view, not a channel.
+    ...(opts.container?.type === "view"
+      ? {}
+      : { channel: { id: opts.channel ?? "C0GROUP", name: "study-group" } }),
     ...(opts.message ? { message: opts.message } : {}),
     ...(opts.responseUrl ? { response_url: opts.responseUrl } : {}),
     actions: [{ action_ts: String(Date.now() / 1000), ...action }],

@@ -1,0 +1,114 @@
+/**
+ * `npm run local`: InternPrep without Slack. Starts the Slack stand-in, the real app in HTTP mode
+ * (`src/app.ts`, as `npm start` runs it, with a generated signing secret and its own store under
+ * var/), and a page at http://localhost:<port> that looks and behaves enough like Slack to try
+ * every feature. Ctrl-C stops all of it.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { startPlayground } from "./playground.ts";
+import { SlackStandIn } from "./slack-stand-in.ts";
+import { Workspace } from "./workspace.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts the app as `npm start` does and resolves once its /healthz answers 200. */
+async function startApp(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/app.ts")],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on("line", (line) => console.log(`[app] ${line}`));
+  }
+  let exitCode: number | null | undefined;
+  child.once("exit", (code) => {
+    exitCode = code;
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`the app exited (${exitCode}) before it was ready`);
+    const healthy = await fetch(`http://127.0.0.1:${env.PORT}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (healthy) return child;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill("SIGTERM");
+  throw new Error("the app did not become ready within 30 s");
+}
+
+const pagePort = Number(process.env.LOCAL_PORT ?? 3030);
+const secret = randomBytes(16).toString("hex");
+const slack = await SlackStandIn.start();
+const appPort = await freePort();
+let app: ChildProcess;
+try {
+  app = await startApp({
+    SLACK_BOT_TOKEN: "xoxb-local-playground",
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_APP_TOKEN: "",
+    SLACK_API_URL: slack.apiUrl,
+    PORT: String(appPort),
+    STORE_URL: process.env.LOCAL_STORE_URL ?? "sqlite://./var/local.sqlite",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+  });
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await slack.close();
+  process.exit(1);
+}
+const workspace = new Workspace(slack, { base: `http://127.0.0.1:${appPort}`, secret });
+let playground: Awaited<ReturnType<typeof startPlayground>>;
+try {
+  playground = await startPlayground(workspace, pagePort);
+} catch (error) {
+  const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+  console.error(
+    inUse
+      ? `Port ${pagePort} is in use; pick another with LOCAL_PORT=3031 npm run local`
+      : String(error),
+  );
+  app.kill("SIGTERM");
+  await slack.close();
+  process.exit(1);
+}
+console.log(`\nInternPrep playground: open ${playground.url}  (Ctrl-C to stop)\n`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nStopping…");
+  const exited = new Promise((resolve) => app.once("exit", resolve));
+  app.kill("SIGTERM");
+  await exited;
+  await playground.close();
+  await slack.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
+app.once("exit", (code) => {
+  if (!stopping) {
+    console.error(`the app stopped unexpectedly (${code})`);
+    void stop();
+  }
+});

@@ -1,0 +1,119 @@
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { z } from "zod";
+import { STUDY_CHANNEL, type Workspace } from "./workspace.ts";
+
+const PAGE = path.join(import.meta.dirname, "page.html");
+
+const Send = z.object({ user: z.string(), channel: z.string(), text: z.string().min(1).max(4000) });
+const Click = z.object({
+  user: z.string(),
+  messageId: z.string().optional(),
+  home: z.boolean().optional(),
+  action: z.record(z.string(), z.unknown()),
+});
+const UserOnly = z.object({ user: z.string() });
+
+async function json(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+}
+
+/**
+ * The playground's web server: the page, a Server-Sent Events stream of what each user sees, and
+ * the endpoints the page calls when someone types or clicks.
+ */
+export interface Playground {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startPlayground(
+  workspace: Workspace,
+  port: number,
+  host = "127.0.0.1",
+): Promise<Playground> {
+  const streams = new Set<{ res: ServerResponse; user: string }>();
+  let pending: NodeJS.Timeout | undefined;
+  workspace.on("change", () => {
+    // Coalesce bursts of changes into one push.
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      for (const s of streams)
+        s.res.write(`data: ${JSON.stringify(workspace.snapshot(s.user))}\n\n`);
+    }, 20);
+  });
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    try {
+      if (req.method === "GET" && url.pathname === "/") {
+        res.writeHead(200, {
+          "content-type": "text/html; charset=utf-8",
+          "cache-control": "no-store",
+        });
+        res.end(await readFile(PAGE, "utf8"));
+        return;
+      }
+      if (req.method === "GET" && url.pathname === "/events") {
+        const user = url.searchParams.get("user") ?? "";
+        res.writeHead(200, {
+          "content-type": "text/event-stream",
+          "cache-control": "no-store",
+          connection: "keep-alive",
+        });
+        const stream = { res, user };
+        streams.add(stream);
+        res.write(`data: ${JSON.stringify(workspace.snapshot(user))}\n\n`);
+        req.on("close", () => streams.delete(stream));
+        return;
+      }
+      if (req.method === "POST" && url.pathname === "/api/send") {
+        const body = Send.parse(await json(req));
+        if (body.text.trim().startsWith("/"))
+          await workspace.command(body.user, body.channel, body.text);
+        else await workspace.say(body.user, body.channel, body.text);
+      } else if (req.method === "POST" && url.pathname === "/api/click") {
+        const body = Click.parse(await json(req));
+        await workspace.click(
+          body.user,
+          body.home ? { home: true } : { messageId: body.messageId ?? "" },
+          body.action,
+        );
+      } else if (req.method === "POST" && url.pathname === "/api/home") {
+        await workspace.openHome(UserOnly.parse(await json(req)).user);
+      } else if (req.method === "POST" && url.pathname === "/api/nudge") {
+        await workspace.command(
+          UserOnly.parse(await json(req)).user,
+          STUDY_CHANNEL.id,
+          "/nudges now",
+        );
+      } else {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(204).end();
+    } catch (error) {
+      res.writeHead(400, { "content-type": "text/plain" });
+      res.end(error instanceof Error ? error.message : String(error));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    server,
+    url: `http://localhost:${bound}`,
+    close: () => {
+      for (const s of streams) s.res.end();
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARTIFACTS = path.join(ROOT, "tests/artifacts");
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `Skipping the browser test: no Chromium at ${CHROMIUM}. Install Debian's "chromium" package (apt-get install chromium), or set CHROMIUM_PATH.`,
+  );
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A date `days` from today, as YYYY-MM-DD. */
+const inDays = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)", () => {
+  let local: ChildProcess;
+  let exited: Promise<number | null>;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "playground-"));
+    const port = await freePort();
+    local = spawn(
+      process.execPath,
+      ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/dev/local.ts")],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          LOCAL_PORT: String(port),
+          LOCAL_STORE_URL: `sqlite://${path.join(dir, "local.sqlite")}`,
+          LOG_LEVEL: "warn",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    exited = new Promise((resolve) => local.on("exit", (code) => resolve(code)));
+    const output: string[] = [];
+    url = await new Promise<string>((resolve, reject) => {
+      for (const stream of [local.stdout, local.stderr]) {
+        createInterface({ input: stream as NodeJS.ReadableStream }).on("line", (line) => {
+          output.push(line);
+          const m = line.match(/open (http:\/\/localhost:\d+)/);
+          if (m?.[1]) resolve(m[1]);
+        });
+      }
+      void exited.then((code) =>
+        reject(new Error(`npm run local exited ${code}:\n${output.join("\n")}`)),
+      );
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    local?.kill("SIGINT");
+    expect(await exited).toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  const send = async (text: string) => {
+    await page.fill("#text", text);
+    await page.press("#text", "Enter");
+  };
+
+  it("runs every feature from the page: checklist ticks that survive a reload, a DM answer, a deadline in the nudge", async () => {
+    await page.goto(url);
+    await expect.poll(() => page.locator("#user option").count()).toBe(2);
+
+    // /skills machine learning: the checklist, ephemeral.
+    await send("/skills machine learning");
+    const checklist = page
+      .locator(".msg", { hasText: "Machine learning intern: skill checklist" })
+      .last();
+    await checklist.waitFor();
+    expect(await checklist.locator(".ephemeral").textContent()).toContain("Only visible to you");
+
+    // Tick one box: the progress line updates.
+    await checklist.getByText("Write clean, tested Python").click();
+    await page.locator(".msg", { hasText: "1 of 12 done" }).first().waitFor();
+
+    // Reload: still ticked; and a fresh /skills ml shows it ticked from the store.
+    await page.reload();
+    await page.locator(".msg", { hasText: "1 of 12 done" }).first().waitFor();
+    await send("/skills ml");
+    await expect.poll(() => page.locator(".msg", { hasText: "skill checklist" }).count()).toBe(2);
+    const fresh = page.locator(".msg", { hasText: "skill checklist" }).last();
+    expect(
+      await fresh
+        .locator("label", { hasText: "Write clean, tested Python" })
+        .locator("input")
+        .isChecked(),
+    ).toBe(true);
+
+    // A question in the DM gets an answer with feedback buttons.
+    await page.click("nav [data-pane=dm]");
+    await send("how early should I apply?");
+    await page
+      .locator(".msg", { hasText: "How early should I start applying for internships?" })
+      .waitFor();
+    await page.getByRole("button", { name: "👍 Helpful" }).click();
+    await page.getByText("Thanks, glad it helped!").waitFor();
+
+    // A deadline, then the weekly nudge fired from the page lists it.
+    await page.click("nav [data-pane=channel]");
+    await send(`/deadlines add ${inDays(10)} Acme ML intern https://acme.example/apply`);
+    await page.locator(".msg", { hasText: "added a deadline" }).waitFor();
+    await page.click("#nudge");
+    const nudge = page.locator(".msg", { hasText: "Weekly internship nudge" });
+    await nudge.waitFor();
+    expect(await nudge.textContent()).toContain("Acme ML intern");
+    expect(await nudge.textContent()).toContain("Practice prompt of the week");
+
+    // Home shows the checklist progress.
+    await page.click("nav [data-pane=home]");
+    await page.locator("#home", { hasText: "1 of 12 done" }).waitFor();
+
+    // Nothing the app sent would be rejected by Slack.
+    expect(await page.locator(".problems").count()).toBe(0);
+
+    await page.click("nav [data-pane=channel]");
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "playground.png"), fullPage: true });
+  }, 60_000);
+
+  it("switching user shows the other member's own view", async () => {
+    await page.selectOption("#user", "U0BOB");
+    await expect.poll(() => page.locator(".msg", { hasText: "skill checklist" }).count()).toBe(0);
+    await send("/skills ml");
+    const bobs = page.locator(".msg", { hasText: "skill checklist" }).last();
+    await bobs.waitFor();
+    expect(await bobs.textContent()).toContain("0 of 12 done");
+    expect(await page.locator(".msg", { hasText: "Weekly internship nudge" }).count()).toBe(1);
+    await page.selectOption("#user", "U0ALICE");
+  }, 30_000);
+});
