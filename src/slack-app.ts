@@ -74,7 +74,8 @@ export function createSlackApp(
           ...common,
           appToken: config.appToken as string,
           socketMode: true,
-          installerOptions: { port: config.port },
+          // The Socket Mode client opens its connection with its own Web API client.
+          installerOptions: { port: config.port, clientOptions: common.clientOptions },
         });
 
   // Work continues after ack(); track it so a shutdown can wait for it.

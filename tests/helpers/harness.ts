@@ -51,14 +51,20 @@ export interface Harness {
  * await sendCommand(h.base, "/skills", "ml", { responseUrl: h.slack.responseUrl("r1") });
  */
 export async function startHarness(
-  options: { storeUrl?: string; slack?: SlackStandIn; clock?: Clock; cron?: boolean } = {},
+  options: {
+    storeUrl?: string;
+    slack?: SlackStandIn;
+    clock?: Clock;
+    cron?: boolean;
+    socketMode?: boolean;
+  } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
   const config: Config = Object.freeze({
-    mode: "http",
+    mode: options.socketMode ? "socket" : "http",
     botToken: "xoxb-test-token",
-    signingSecret: SIGNING_SECRET,
-    appToken: undefined,
+    signingSecret: options.socketMode ? undefined : SIGNING_SECRET,
+    appToken: options.socketMode ? "xapp-1-A0APP-1-test" : undefined,
     slackApiUrl: slack.apiUrl,
     port: 0,
     storeUrl: options.storeUrl ?? "memory://",

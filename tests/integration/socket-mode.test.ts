@@ -1,0 +1,97 @@
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type WebSocket, WebSocketServer } from "ws";
+import { slashCommand } from "../../src/dev/slack-requests.ts";
+import { SlackStandIn, TEAM_ID } from "../../src/dev/slack-stand-in.ts";
+import { type Harness, startHarness } from "../helpers/harness.ts";
+
+/** A stand-in for Slack's Socket Mode endpoint: says hello, sends envelopes, collects acks. */
+describe("Socket Mode (SLACK_APP_TOKEN)", () => {
+  let slack: SlackStandIn;
+  let wss: WebSocketServer;
+  let socket: WebSocket;
+  let h: Harness;
+  const acks: Array<Record<string, unknown>> = [];
+
+  beforeAll(async () => {
+    slack = await SlackStandIn.start();
+    wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise((resolve) => wss.once("listening", resolve));
+    const { port } = wss.address() as AddressInfo;
+    slack.respond("apps.connections.open", () => ({
+      body: { ok: true, url: `ws://127.0.0.1:${port}/link` },
+    }));
+    const connected = new Promise<WebSocket>((resolve) => {
+      wss.on("connection", (ws) => {
+        ws.on("message", (data) => acks.push(JSON.parse(String(data))));
+        ws.send(
+          JSON.stringify({
+            type: "hello",
+            num_connections: 1,
+            connection_info: { app_id: "A0APP" },
+          }),
+        );
+        resolve(ws);
+      });
+    });
+    h = await startHarness({ slack, socketMode: true });
+    socket = await connected;
+  });
+
+  afterAll(async () => {
+    await h.close();
+    for (const client of wss.clients) client.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+    await slack.close();
+  });
+
+  it("acks a slash command over the socket and replies through its response_url", async () => {
+    const payload = Object.fromEntries(
+      new URLSearchParams(
+        slashCommand("/skills", "data sci", { responseUrl: slack.responseUrl("sock1") }),
+      ),
+    );
+    socket.send(
+      JSON.stringify({
+        envelope_id: "env-1",
+        type: "slash_commands",
+        accepts_response_payload: true,
+        payload,
+      }),
+    );
+    const [reply] = await slack.waitFor((c) => c.responseId === "sock1");
+    expect(JSON.stringify(reply?.args.blocks)).toContain("Data science intern: skill checklist");
+    expect(acks.some((a) => a.envelope_id === "env-1")).toBe(true);
+  });
+
+  it("answers a DM delivered as an events_api envelope", async () => {
+    const body = {
+      type: "event_callback",
+      team_id: TEAM_ID,
+      api_app_id: "A0APP",
+      event_id: "EvSOCK1",
+      event_time: 1,
+      event: {
+        type: "message",
+        channel_type: "im",
+        channel: "D0SOCK",
+        user: "U0ALICE",
+        text: "what is mlops?",
+        ts: "9.1",
+      },
+    };
+    socket.send(
+      JSON.stringify({
+        envelope_id: "env-2",
+        type: "events_api",
+        accepts_response_payload: false,
+        payload: body,
+      }),
+    );
+    const [post] = await slack.waitFor(
+      (c) => c.method === "chat.postMessage" && c.args.channel === "D0SOCK",
+    );
+    expect(String(post?.args.text)).toContain("MLOps");
+    expect(acks.some((a) => a.envelope_id === "env-2")).toBe(true);
+  });
+});
