@@ -2,13 +2,12 @@
  * `npm run bench:slack`: command ack latency (p50/p99) of the real app in HTTP mode, driven with
  * signed requests against the local Slack stand-in, and start-up time of `npm start`.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
 import { startHarness } from "../../tests/helpers/harness.ts";
+import { runEntry, waitForLine } from "../dev/processes.ts";
 import { SIGNING_SECRET, sendCommand } from "../dev/slack-requests.ts";
 import { realClock } from "../services/nudges/sender.ts";
 
@@ -96,32 +95,21 @@ try {
 // Start-up of the real entry point, as `npm start` runs it, until it says it is ready.
 for (let run = 1; run <= 3; run++) {
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    ["--import", import.meta.resolve("tsx"), path.resolve(import.meta.dirname, "../app.ts")],
+  const app = runEntry(
+    "src/app.ts",
     {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? "",
-        SLACK_BOT_TOKEN: "xoxb-bench",
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: "http://127.0.0.1:9/api/",
-        PORT: "0",
-        STORE_URL: "sqlite://./startup.sqlite",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: "xoxb-bench",
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: "http://127.0.0.1:9/api/",
+      PORT: "0",
+      STORE_URL: "sqlite://./startup.sqlite",
     },
+    dir,
   );
-  await new Promise<void>((resolve, reject) => {
-    for (const s of [child.stdout, child.stderr]) {
-      createInterface({ input: s }).on("line", (line) => {
-        if (line.includes("InternPrep is running")) resolve();
-      });
-    }
-    child.on("exit", (code) => reject(new Error(`exited ${code}`)));
-  }).catch(() => undefined);
+  await waitForLine(app, /InternPrep is running/);
   console.log(`start-up to ready (run ${run}): ${fmt(performance.now() - started)}`);
-  child.kill("SIGTERM");
-  await new Promise((resolve) => child.on("exit", resolve));
+  app.child.kill("SIGTERM");
+  await app.exited;
 }
 await rm(dir, { recursive: true, force: true });

@@ -4,41 +4,19 @@
  * var/), and a page at http://localhost:<port> that looks and behaves enough like Slack to try
  * every feature. Ctrl-C stops all of it.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
-import path from "node:path";
-import { createInterface } from "node:readline";
 import { startPlayground } from "./playground.ts";
+import { freePort, ROOT, runEntry, type Spawned } from "./processes.ts";
 import { SlackStandIn } from "./slack-stand-in.ts";
 import { Workspace } from "./workspace.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Starts the app as `npm start` does and resolves once its /healthz answers 200. */
-async function startApp(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/app.ts")],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+async function startApp(env: Record<string, string>): Promise<Spawned> {
+  const app = runEntry("src/app.ts", { ...process.env, ...env }, ROOT, (line) =>
+    console.log(`[app] ${line}`),
   );
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on("line", (line) => console.log(`[app] ${line}`));
-  }
   let exitCode: number | null | undefined;
-  child.once("exit", (code) => {
+  void app.exited.then((code) => {
     exitCode = code;
   });
   const deadline = Date.now() + 30_000;
@@ -48,10 +26,10 @@ async function startApp(env: Record<string, string>): Promise<ChildProcess> {
       (r) => r.ok,
       () => false,
     );
-    if (healthy) return child;
+    if (healthy) return app;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  child.kill("SIGTERM");
+  app.child.kill("SIGTERM");
   throw new Error("the app did not become ready within 30 s");
 }
 
@@ -59,7 +37,7 @@ const pagePort = Number(process.env.LOCAL_PORT ?? 3030);
 const secret = randomBytes(16).toString("hex");
 const slack = await SlackStandIn.start();
 const appPort = await freePort();
-let app: ChildProcess;
+let app: Spawned;
 try {
   app = await startApp({
     SLACK_BOT_TOKEN: "xoxb-local-playground",
@@ -86,7 +64,7 @@ try {
       ? `Port ${pagePort} is in use; pick another with LOCAL_PORT=3031 npm run local`
       : String(error),
   );
-  app.kill("SIGTERM");
+  app.child.kill("SIGTERM");
   await slack.close();
   process.exit(1);
 }
@@ -97,16 +75,15 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log("\nStopping…");
-  const exited = new Promise((resolve) => app.once("exit", resolve));
-  app.kill("SIGTERM");
-  await exited;
+  app.child.kill("SIGTERM");
+  await app.exited;
   await playground.close();
   await slack.close();
   process.exit(0);
 }
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
-app.once("exit", (code) => {
+void app.exited.then((code) => {
   if (!stopping) {
     console.error(`the app stopped unexpectedly (${code})`);
     void stop();

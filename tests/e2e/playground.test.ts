@@ -1,14 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, ROOT, runEntry, type Spawned, waitForLine } from "../../src/dev/processes.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = path.join(ROOT, "tests/artifacts");
 const hasChromium = existsSync(CHROMIUM);
@@ -18,21 +15,12 @@ if (!hasChromium) {
   );
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** A date `days` from today, as YYYY-MM-DD. */
 const inDays = (days: number) =>
   new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)", () => {
-  let local: ChildProcess;
-  let exited: Promise<number | null>;
+  let local: Spawned;
   let url: string;
   let browser: Browser;
   let page: Page;
@@ -41,34 +29,13 @@ describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "playground-"));
     const port = await freePort();
-    local = spawn(
-      process.execPath,
-      ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/dev/local.ts")],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          LOCAL_PORT: String(port),
-          LOCAL_STORE_URL: `sqlite://${path.join(dir, "local.sqlite")}`,
-          LOG_LEVEL: "warn",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    exited = new Promise((resolve) => local.on("exit", (code) => resolve(code)));
-    const output: string[] = [];
-    url = await new Promise<string>((resolve, reject) => {
-      for (const stream of [local.stdout, local.stderr]) {
-        createInterface({ input: stream as NodeJS.ReadableStream }).on("line", (line) => {
-          output.push(line);
-          const m = line.match(/open (http:\/\/localhost:\d+)/);
-          if (m?.[1]) resolve(m[1]);
-        });
-      }
-      void exited.then((code) =>
-        reject(new Error(`npm run local exited ${code}:\n${output.join("\n")}`)),
-      );
+    local = runEntry("src/dev/local.ts", {
+      ...process.env,
+      LOCAL_PORT: String(port),
+      LOCAL_STORE_URL: `sqlite://${path.join(dir, "local.sqlite")}`,
+      LOG_LEVEL: "warn",
     });
+    url = (await waitForLine(local, /open (http:\/\/localhost:\d+)/))[1] as string;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -86,8 +53,8 @@ describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)
 
   afterAll(async () => {
     await browser?.close();
-    local?.kill("SIGINT");
-    expect(await exited).toBe(0);
+    local?.child.kill("SIGINT");
+    expect(await local?.exited).toBe(0);
     await rm(dir, { recursive: true, force: true });
   }, 30_000);
 

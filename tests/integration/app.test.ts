@@ -30,6 +30,20 @@ describe("the Slack app over HTTP", () => {
     h.slack.reset();
   });
 
+  /** Alice DMs the bot. */
+  const dm = (text: string, ts: string) =>
+    sendEvent(
+      h.base,
+      eventCallback({
+        type: "message",
+        channel_type: "im",
+        channel: "D0ALICE",
+        user: "U0ALICE",
+        text,
+        ts,
+      }),
+    );
+
   /** Sends a slash command and returns the ack and what the app then posted to its response_url. */
   async function command(name: string, text: string, user = "U0ALICE") {
     const id = rid();
@@ -163,17 +177,7 @@ describe("the Slack app over HTTP", () => {
   });
 
   it("answers a DM with the best entry, related entries and feedback buttons, and stores votes", async () => {
-    await sendEvent(
-      h.base,
-      eventCallback({
-        type: "message",
-        channel_type: "im",
-        channel: "D0ALICE",
-        user: "U0ALICE",
-        text: "how early should I apply?",
-        ts: "1.1",
-      }),
-    );
+    await dm("how early should I apply?", "1.1");
     const [post] = await h.slack.waitFor((c) => c.method === "chat.postMessage");
     expect(post?.args.channel).toBe("D0ALICE");
     expect(allText(post?.args as Json)).toContain("How early should I start applying");
@@ -208,17 +212,7 @@ describe("the Slack app over HTTP", () => {
   });
 
   it("says it doesn't know instead of guessing, and keeps the question", async () => {
-    await sendEvent(
-      h.base,
-      eventCallback({
-        type: "message",
-        channel_type: "im",
-        channel: "D0ALICE",
-        user: "U0ALICE",
-        text: "what's the weather tomorrow?",
-        ts: "1.3",
-      }),
-    );
+    await dm("what's the weather tomorrow?", "1.3");
     const [post] = await h.slack.waitFor((c) => c.method === "chat.postMessage");
     expect(allText(post?.args as Json)).toContain("I don't know that one yet");
     expect((await h.services.gaps.top("T0001", 50)).map((g) => g.question)).toContain(
@@ -290,17 +284,7 @@ describe("the Slack app over HTTP", () => {
       body: { ok: false, error: "internal_error" },
     }));
     h.slack.stub("chat.postMessage", () => ({ body: { ok: false, error: "fatal_error" } }));
-    await sendEvent(
-      h.base,
-      eventCallback({
-        type: "message",
-        channel_type: "im",
-        channel: "D0ALICE",
-        user: "U0ALICE",
-        text: "resume tips",
-        ts: "5.1",
-      }),
-    );
+    await dm("resume tips", "5.1");
     const posts = await h.slack.waitFor((c) => c.method === "chat.postMessage", 2);
     expect(String(posts[1]?.args.text)).toContain("Sorry, something went wrong");
     expect(h.logger.lines.some((l) => l.startsWith("error answering a DM failed"))).toBe(true);

@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, runEntry, type Spawned, waitForLine } from "../../src/dev/processes.ts";
 import {
   blockActions,
   SIGNING_SECRET,
@@ -13,53 +11,15 @@ import {
 } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-interface Started {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
 /** Runs `src/app.ts` as `npm start` does, in a folder with no .env, and waits until it says it is up. */
 async function runApp(
   env: Record<string, string>,
   cwd: string,
   waitForReady = true,
-): Promise<Started> {
-  const child = spawn(
-    process.execPath,
-    ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/app.ts")],
-    {
-      cwd,
-      env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const ready = new Promise<void>((resolve, reject) => {
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream as NodeJS.ReadableStream }).on("line", (line) => {
-        output.push(line);
-        if (line.includes("InternPrep is running")) resolve();
-      });
-    }
-    void exited.then((code) =>
-      reject(new Error(`exited ${code} before ready:\n${output.join("\n")}`)),
-    );
-  });
-  if (waitForReady) await ready;
-  else ready.catch(() => undefined);
-  return { child, output, exited };
+): Promise<Spawned> {
+  const app = runEntry("src/app.ts", { PATH: process.env.PATH ?? "", ...env }, cwd);
+  if (waitForReady) await waitForLine(app, /InternPrep is running/);
+  return app;
 }
 
 describe("the app as a process (npm start)", () => {
