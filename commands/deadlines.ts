@@ -89,7 +89,7 @@ export const deadlinesCommand: SlashCommand = {
             await respond({
               response_type: "ephemeral",
               ...renderDeadlineProblem(
-                "Which one? Write `/deadlines remove <id>`; `/deadlines list` shows the ids.",
+                "Which one? Write `/deadlines remove &lt;id&gt;`; `/deadlines list` shows the ids.",
               ),
             });
             return;

@@ -37,7 +37,7 @@ export const nudgesCommand: SlashCommand = {
             await respond({
               response_type: "ephemeral",
               ...renderNudgesHelp(
-                "Write it as `/nudges on <weekday> <HH:MM> [timezone]`, e.g. `/nudges on monday 09:00 America/New_York`.",
+                "Write it as `/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]`, e.g. `/nudges on monday 09:00 America/New_York`.",
               ),
             });
             return;

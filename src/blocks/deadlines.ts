@@ -30,10 +30,10 @@ function deadlineLine(d: Deadline, daysLeft: number, withMeta: boolean): string 
 }
 
 const USAGE = [
-  "`/deadlines add <date> <title> [link]` — e.g. `/deadlines add 2026-12-15 Acme ML intern https://acme.example/apply`",
+  "`/deadlines add &lt;date&gt; &lt;title&gt; [link]` — e.g. `/deadlines add 2026-12-15 Acme ML intern https://acme.example/apply`",
   "   dates: `2026-12-15`, `2026-12-15 17:00`, `Dec 5`, `5 Dec`, `December 5 2026` (no year = the next such date)",
   "`/deadlines list` — this channel's upcoming deadlines",
-  "`/deadlines remove <id>` — remove one (the id is in the list)",
+  "`/deadlines remove &lt;id&gt;` — remove one (the id is in the list)",
 ].join("\n");
 
 export function renderDeadlinesHelp(problem?: string): Message {
@@ -100,7 +100,7 @@ export function renderDeadlineList(
 export function renderWeeklyNudge(nudge: WeeklyNudge): Message {
   const deadlines =
     nudge.deadlines.length === 0
-      ? "No deadlines in the next two weeks. Know one? `/deadlines add <date> <title>`"
+      ? "No deadlines in the next two weeks. Know one? `/deadlines add &lt;date&gt; &lt;title&gt;`"
       : nudge.deadlines
           .map(({ deadline, daysLeft }) => deadlineLine(deadline, daysLeft, false))
           .join("\n");
@@ -140,7 +140,7 @@ export function renderReminder(reminder: DeadlineReminder): Message {
 }
 
 const NUDGES_USAGE = [
-  "`/nudges on <weekday> <HH:MM> [timezone]` — e.g. `/nudges on monday 09:00 America/New_York` (no timezone: yours from Slack)",
+  "`/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]` — e.g. `/nudges on monday 09:00 America/New_York` (no timezone: yours from Slack)",
   "`/nudges off` · `/nudges status` · `/nudges now` (post this week's nudge now) · `/nudges help`",
 ].join("\n");
 
@@ -157,7 +157,7 @@ export function renderNudgesHelp(problem?: string): Message {
 }
 
 const RESUME =
-  "Invite me back with `/invite @InternPrep`, then turn nudges on again with `/nudges on <weekday> <HH:MM>`.";
+  "Invite me back with `/invite @InternPrep`, then turn nudges on again with `/nudges on &lt;weekday&gt; &lt;HH:MM&gt;`.";
 
 export function renderNudgesStatus(
   schedule: Schedule | undefined,
@@ -194,7 +194,7 @@ export function renderNudgesOff(wasOn: boolean, by: string): Message {
   return message(wasOn ? "Nudges off" : "Nudges were already off", [
     section(
       wasOn
-        ? `:no_bell: <@${by}> turned weekly nudges off. \`/nudges on <weekday> <HH:MM>\` turns them back on.`
+        ? `:no_bell: <@${by}> turned weekly nudges off. \`/nudges on &lt;weekday&gt; &lt;HH:MM&gt;\` turns them back on.`
         : "Nudges were already off in this channel.",
     ),
   ]);
@@ -216,7 +216,7 @@ export function renderHomeDeadlines(
     return [
       header("Upcoming deadlines"),
       section(
-        "No upcoming deadlines in your channels. Add one in a channel with `/deadlines add <date> <title>`.",
+        "No upcoming deadlines in your channels. Add one in a channel with `/deadlines add &lt;date&gt; &lt;title&gt;`.",
       ),
     ];
   }

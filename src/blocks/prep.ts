@@ -33,7 +33,7 @@ export function renderTopicList(topics: readonly Topic[]): Message {
   return message(`Interview prep topics: ${topics.map((t) => t.title).join(", ")}`, [
     header("Interview prep"),
     context(
-      "Pick a topic for concrete tips, or type `/prep <anything>` to search, e.g. `/prep leakage`.",
+      "Pick a topic for concrete tips, or type `/prep &lt;anything&gt;` to search, e.g. `/prep leakage`.",
     ),
     ...topicButtons(topics),
   ]);
@@ -83,8 +83,8 @@ export function renderPrepHelp(topics: readonly Topic[]): Message {
   return message("How to use /prep", [
     section(
       "*/prep* gives interview-prep tips from InternPrep's knowledge base.\n" +
-        "• `/prep` lists the topics\n• `/prep <topic>`, e.g. `/prep behavioral`, shows that topic's tips\n" +
-        "• `/prep <anything else>`, e.g. `/prep how early should I apply`, searches everything\n" +
+        "• `/prep` lists the topics\n• `/prep &lt;topic&gt;`, e.g. `/prep behavioral`, shows that topic's tips\n" +
+        "• `/prep &lt;anything else&gt;`, e.g. `/prep how early should I apply`, searches everything\n" +
         "• `/prep gaps` shows the questions people asked that I could not answer yet\n" +
         "Replies are only visible to you until you press *Share with the channel*. You can also DM me a question.",
     ),

@@ -50,7 +50,7 @@ export function renderRoleList(
   }
   blocks.push(
     context(
-      "Or type `/skills <role>`, e.g. `/skills ml`, `/skills data science`, `/skills cv engineer`.",
+      "Or type `/skills &lt;role&gt;`, e.g. `/skills ml`, `/skills data science`, `/skills cv engineer`.",
     ),
   );
   return message(`Skill checklists: ${roles.map((r) => r.title).join(", ")}`, blocks);
@@ -103,7 +103,7 @@ export function renderSkillsHelp(roles: readonly Role[], unknown?: string): Mess
       section(intro),
       section(list),
       context(
-        "`/skills` lists the roles · `/skills <role>` opens a checklist · your progress also shows in the bot's Home tab",
+        "`/skills` lists the roles · `/skills &lt;role&gt;` opens a checklist · your progress also shows in the bot's Home tab",
       ),
     ],
   );

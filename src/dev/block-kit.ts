@@ -17,6 +17,28 @@ const L = {
 };
 
 type Json = Record<string, unknown>;
+
+/** Slack's own `<…>` markup: mentions, channels, specials and links. Anything else is a mistake. */
+const SLACK_TOKEN =
+  /^<(@[UW][A-Z0-9]+(\|[^>]*)?|#C[A-Z0-9]+(\|[^>]*)?|![a-z]+(\^[^>|]*)?(\|[^>]*)?|(https?|mailto):[^>]+)>$/;
+
+/** `<date>` in mrkdwn is read by Slack as a (broken) link: a literal < or > must be &lt; / &gt;. */
+function markupProblems(text: string, at: string): string[] {
+  return (text.match(/<[^>]*>/g) ?? [])
+    .filter((token) => !SLACK_TOKEN.test(token))
+    .map((token) => `${at}: unescaped ${token} in mrkdwn (write &lt; and &gt;)`);
+}
+
+/** Every mrkdwn text object in a block, found wherever it is nested. */
+function mrkdwnTexts(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) mrkdwnTexts(v, out);
+  else if (value && typeof value === "object") {
+    const obj = value as Json;
+    if (obj.type === "mrkdwn" && typeof obj.text === "string") out.push(obj.text);
+    for (const v of Object.values(obj)) if (v && typeof v === "object") mrkdwnTexts(v, out);
+  }
+  return out;
+}
 const textOf = (t: unknown) =>
   typeof t === "object" && t !== null ? String((t as Json).text ?? "") : "";
 
@@ -30,6 +52,7 @@ export function blockKitProblems(blocks: unknown, kind: "message" | "view"): str
   blocks.forEach((raw, i) => {
     const block = raw as Json;
     const at = `blocks[${i}] (${String(block.type)})`;
+    for (const text of mrkdwnTexts(block)) problems.push(...markupProblems(text, at));
     const elements = (block.elements ?? []) as Json[];
     switch (block.type) {
       case "section": {

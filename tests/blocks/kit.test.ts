@@ -18,6 +18,16 @@ describe("Block Kit helpers enforce Slack's limits", () => {
     expect(escapeText("<!channel> A&B <@U1>")).toBe("&lt;!channel&gt; A&amp;B &lt;@U1&gt;");
   });
 
+  it("the Slack check flags a literal <placeholder> in mrkdwn, but not Slack's own markup", () => {
+    expect(blockKitProblems([section("Try `/skills <role>`")], "message")).toEqual([
+      "blocks[0] (section): unescaped <role> in mrkdwn (write &lt; and &gt;)",
+    ]);
+    const fine = section(
+      "<@U0ALICE> in <#C0STUDY>: <https://a.example|a> <!channel> `/skills &lt;role&gt;`",
+    );
+    expect(blockKitProblems([fine], "message")).toEqual([]);
+  });
+
   it("cuts long texts: section 3000, header 150, button 75", () => {
     expect(section("x".repeat(5000)).text?.text.length).toBe(3000);
     expect(header("h".repeat(300)).text.text.length).toBe(150);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderAnswer, renderDontKnow, renderIntro } from "../../src/blocks/answers.ts";
+import { renderHomeDeadlines } from "../../src/blocks/deadlines.ts";
 import { renderHome } from "../../src/blocks/home.ts";
 import {
   renderEntry,
@@ -104,6 +105,7 @@ describe("renderers", () => {
       topics: kb.topics,
     });
     expect(blockKitProblems(view.blocks, "view")).toEqual([]);
+    expect(blockKitProblems(renderHomeDeadlines([]), "view")).toEqual([]);
     expect(json(view)).toContain("1 of 12 done");
     expect(json(view)).toContain(ds.title);
   });
