@@ -119,3 +119,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     kbDir: e.KB_DIR,
   });
 }
+
+/**
+ * Just KB_DIR, for the command-line tools (`ask`, `kb:check`, `bench`), which run without Slack
+ * credentials.
+ *
+ * @example
+ * const extra = kbDirFromEnv(); // "../our-kb" or undefined
+ */
+export function kbDirFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = env.KB_DIR?.trim();
+  return dir ? dir : undefined;
+}
+
+const LocalSchema = z.object({
+  LOCAL_PORT: z.coerce
+    .number({ error: "should be a port number" })
+    .int()
+    .min(0)
+    .max(65535)
+    .default(3030),
+  LOCAL_STORE_URL: z
+    .string()
+    .regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://")
+    .default("sqlite://./var/local.sqlite"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+/** Settings of `npm run local`: the page's port, the playground's own store, the app's log level. */
+export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = LocalSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])} ${i.message}`);
+    throw new AppError(ErrorCode.ConfigInvalid, `npm run local cannot start:\n${lines.join("\n")}`);
+  }
+  return Object.freeze({
+    pagePort: parsed.data.LOCAL_PORT,
+    storeUrl: parsed.data.LOCAL_STORE_URL,
+    logLevel: parsed.data.LOG_LEVEL,
+    kbDir: kbDirFromEnv(env),
+  });
+}

@@ -5,6 +5,7 @@
  * every feature. Ctrl-C stops all of it.
  */
 import { randomBytes } from "node:crypto";
+import { loadLocalConfig } from "../config.ts";
 import { startPlayground } from "./playground.ts";
 import { freePort, ROOT, runEntry, type Spawned } from "./processes.ts";
 import { SlackStandIn } from "./slack-stand-in.ts";
@@ -33,7 +34,14 @@ async function startApp(env: Record<string, string>): Promise<Spawned> {
   throw new Error("the app did not become ready within 30 s");
 }
 
-const pagePort = Number(process.env.LOCAL_PORT ?? 3030);
+let local: ReturnType<typeof loadLocalConfig>;
+try {
+  local = loadLocalConfig();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+const pagePort = local.pagePort;
 const secret = randomBytes(16).toString("hex");
 const slack = await SlackStandIn.start();
 const appPort = await freePort();
@@ -45,8 +53,8 @@ try {
     SLACK_APP_TOKEN: "",
     SLACK_API_URL: slack.apiUrl,
     PORT: String(appPort),
-    STORE_URL: process.env.LOCAL_STORE_URL ?? "sqlite://./var/local.sqlite",
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+    STORE_URL: local.storeUrl,
+    LOG_LEVEL: local.logLevel,
   });
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
