@@ -14,7 +14,7 @@ const line = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 
 const text = line(SECTION_TEXT_LIMIT);
-const tags = z.array(line(40)).default([]);
+const tags = z.array(line(40)).min(1, "needs at least one tag");
 
 /** One item of a role's skill checklist. */
 export const ChecklistItemSchema = z.strictObject({

@@ -45,6 +45,7 @@ const role = (id: string, title = id) => `
     title: ${title}
     aliases: [${id} alias]
     summary: A role.
+    tags: [test]
     checklist:
 ${Array.from({ length: 10 }, (_, i) => `      - {id: s${i}, skill: Skill ${i}, why: Because ${i}.}`).join("\n")}
 `;
@@ -74,18 +75,22 @@ describe("checking a knowledge base", () => {
     title: A question?
     phrasings: [one way, another way]
     answer: An answer.
+    tags: [t]
     topics: [no-such-topic]
   - id: empty-answer
     title: Another?
     phrasings: [third way, fourth way]
+    tags: [t]
     answer: "   "
   - id: too-long
     title: Long?
     phrasings: [fifth way, sixth way]
+    tags: [t]
     answer: ${"x".repeat(3001)}
   - id: good-one
     title: Duplicate?
     phrasings: [seventh way, eighth way]
+    tags: [t]
     answer: Again.
 `,
     );
@@ -102,7 +107,7 @@ describe("checking a knowledge base", () => {
     await writeFile(path.join(dir, "odd.yml"), "questions: []\n");
     await writeFile(
       path.join(dir, "roles.yml"),
-      "roles:\n  - {id: tiny, title: Tiny, aliases: [tiny], summary: Small., checklist: []}\n",
+      "roles:\n  - {id: tiny, title: Tiny, aliases: [tiny], summary: Small., tags: [t], checklist: []}\n",
     );
     const found = await lines(dir);
     expect(found.some((l) => l.startsWith("broken.yml: (file): (yaml): "))).toBe(true);
@@ -135,7 +140,7 @@ describe("checking a knowledge base", () => {
   it("refuses to load an invalid knowledge base and says where the problem is", async () => {
     await writeFile(
       path.join(dir, "prompts.yml"),
-      "prompts:\n  - {id: p1, title: T, prompt: Do it., topic: nowhere}\n",
+      "prompts:\n  - {id: p1, title: T, prompt: Do it., topic: nowhere, tags: [t]}\n",
     );
     const error = await loadKnowledgeBase({ dirs: [dir] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KnowledgeBaseError);
