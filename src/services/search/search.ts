@@ -34,7 +34,15 @@ export interface SearchTuning {
   minCoverage: number;
   /** Lowest score that counts as an answer. */
   minScore: number;
-  /** fuse.js threshold for matching a mistyped word against the vocabulary (0 exact … 1 anything). */
+  /**
+   * A score this high counts as an answer even when the question has words the knowledge base
+   * does not know ("I have *zero* experience…"): the known words matched strongly.
+   */
+  strongScore: number;
+  /**
+   * fuse.js threshold for ranking a mistyped word's shortlist (0 exact … 1 anything); lenient,
+   * since the edit distance decides.
+   */
   typoThreshold: number;
   /** Weight of a word the knowledge base has never seen, as a share of the rarest word's. */
   unknownWordWeight: number;
@@ -47,7 +55,8 @@ export interface SearchTuning {
 export const DEFAULT_TUNING: SearchTuning = {
   minCoverage: 0.5,
   minScore: 0.2,
-  typoThreshold: 0.3,
+  strongScore: 0.3,
+  typoThreshold: 0.5,
   unknownWordWeight: 0.8,
   lengthDamping: 0.25,
   typoCacheSize: 10_000,
@@ -87,7 +96,7 @@ function fieldsOf(entry: Entry): Array<[text: string, weight: number]> {
 
 const BIGRAM_FACTOR = 0.6;
 /** BM25's k1 over summed field weights; a word's weight in one entry tends to SATURATION + 1. */
-const SATURATION = 3;
+const SATURATION = 5;
 /** A query that is exactly an entry's name ("data science", "mlops") ranks that entry first. */
 const EXACT_NAME_BONUS = 1;
 /** Squashes a raw score into [0, 1): score / (score + SQUASH). */
@@ -96,6 +105,33 @@ const SQUASH = 0.5;
 interface Posting {
   doc: number;
   weight: number;
+}
+
+/**
+ * Edit distance with adjacent transpositions counted once (optimal string alignment):
+ * "interveiw" → "interview" is 1, "president" → "presenting" is 3.
+ */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array(rows * cols).fill(0);
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(
+        (d[(i - 1) * cols + j] as number) + 1,
+        (d[i * cols + j - 1] as number) + 1,
+        (d[(i - 1) * cols + j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, (d[(i - 2) * cols + j - 2] as number) + 1);
+      }
+      d[i * cols + j] = best;
+    }
+  }
+  return d[rows * cols - 1] as number;
 }
 
 /** A word's character pairs with start and end marks: "tip" → ["^t", "ti", "ip", "p$"]. */
@@ -308,8 +344,8 @@ export class Search {
     const top = ranked[0];
     const answered =
       top !== undefined &&
-      top.coverage >= this.tuning.minCoverage &&
-      top.score >= this.tuning.minScore;
+      ((top.coverage >= this.tuning.minCoverage && top.score >= this.tuning.minScore) ||
+        top.score >= this.tuning.strongScore);
     const hits = ranked.slice(0, limit).map(({ doc, score }) => {
       const entry = this.docs[doc] as Entry;
       return {
@@ -366,7 +402,7 @@ export class Search {
     const candidates: string[] = [];
     for (const [index, count] of shared) {
       const candidate = this.vocabulary[index] as string;
-      if (count >= needed && Math.abs(candidate.length - word.length) <= allowedErrors) {
+      if (count >= needed && Math.abs(candidate.length - word.length) <= 1) {
         candidates.push(candidate);
       }
     }
@@ -376,23 +412,22 @@ export class Search {
       threshold: this.tuning.typoThreshold,
       ignoreLocation: true,
     });
-    const seen = new Set<string>();
-    const expansions: ResolvedWord["expansions"] = [];
-    for (const hit of fuse.search(word, { limit: 3 })) {
-      // Only close spellings: "interveiw" → "interview", not "view"; fuse's score is roughly
-      // errors / length, so this allows one error up to 7 letters and two from 8.
-      // fuse.js finds "rain" inside "train" at no cost; a length difference is an error too.
-      const errors = Math.max(
-        hit.score ?? 1,
-        Math.abs(hit.item.length - word.length) / word.length,
-      );
-      if (errors > allowedErrors / word.length + 0.01) continue;
+    const best = new Map<string, number>();
+    for (const hit of fuse.search(word, { limit: 5 })) {
+      // fuse.js ranks the shortlist, but its score is about the best approximate substring
+      // ("rain" scores perfectly inside "train"), so the final word is the edit distance:
+      // one error up to 7 letters, two from 8 ("interveiw" → "interview", not "president" →
+      // "presenting").
+      const errors = editDistance(word, hit.item);
+      if (errors > allowedErrors) continue;
       const term = this.surfaceToTerm.get(hit.item) ?? stem(hit.item);
-      if (seen.has(term)) continue;
-      seen.add(term);
-      expansions.push({ term, quality: 1 - errors });
+      const quality = 1 - errors / word.length;
+      if (quality > (best.get(term) ?? 0)) best.set(term, quality);
     }
-    return expansions;
+    return [...best]
+      .map(([term, quality]) => ({ term, quality }))
+      .sort((a, b) => b.quality - a.quality)
+      .slice(0, 3);
   }
 }
 
