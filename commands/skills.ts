@@ -16,11 +16,9 @@ export const skillsCommand: SlashCommand = {
       const text = command.text.trim();
       const { team_id: team, user_id: user } = command;
       if (text === "") {
-        const mine = new Map<string, { done: number; total: number }>();
-        for (const role of kb.roles) {
-          const p = await progress.forRole(team, user, role);
-          if (p.done > 0) mine.set(role.id, p);
-        }
+        const mine = new Map(
+          (await progress.started(team, user, kb.roles)).map((p) => [p.roleId, p]),
+        );
         await respond({ response_type: "ephemeral", ...renderRoleList(kb.roles, mine) });
         return;
       }

@@ -44,12 +44,10 @@ export async function homeFor(
   logger?: Logger,
 ) {
   const { kb, progress } = services;
-  const startedIds = await progress.startedRoles(teamId, userId);
-  const started = [];
-  for (const roleId of startedIds.keys()) {
-    const role = kb.getOfKind(roleId, "role");
-    if (role) started.push({ role, progress: await progress.forRole(teamId, userId, role) });
-  }
+  const started = (await progress.started(teamId, userId, kb.roles)).flatMap((p) => {
+    const role = kb.getOfKind(p.roleId, "role");
+    return role ? [{ role, progress: p }] : [];
+  });
   let deadlines: Awaited<ReturnType<typeof deadlinesFor>> = [];
   try {
     deadlines = await deadlinesFor(services, client, teamId, userId);

@@ -41,10 +41,18 @@ export class ChecklistProgress {
     return summarize(role, record?.roles[role.id] ?? []);
   }
 
-  /** The ids of the roles the user has ticked anything in, in the order they started them. */
-  async startedRoles(teamId: string, userId: string): Promise<Map<string, string[]>> {
+  /**
+   * The user's progress on every role they have ticked anything in, in the order they started
+   * them (one read, however many roles).
+   */
+  async started(teamId: string, userId: string, roles: readonly Role[]): Promise<RoleProgress[]> {
     const record = await this.records.get(key(teamId, userId));
-    return new Map(Object.entries(record?.roles ?? {}).filter(([, ticked]) => ticked.length > 0));
+    const byId = new Map(roles.map((r) => [r.id, r]));
+    return Object.entries(record?.roles ?? {}).flatMap(([roleId, ticked]) => {
+      const role = byId.get(roleId);
+      const progress = role ? summarize(role, ticked) : undefined;
+      return progress && progress.done > 0 ? [progress] : [];
+    });
   }
 
   /**

@@ -47,9 +47,14 @@ describe("checklist progress", () => {
     expect((await progress.forRole("T", "U1", role)).done).toBe(1);
   });
 
-  it("lists the roles a user started", async () => {
+  it("lists the roles a user started, with progress", async () => {
     await progress.setTicks("T", "U1", role, group(0), ["i0"]);
-    expect([...(await progress.startedRoles("T", "U1")).keys()]).toEqual(["r"]);
-    expect([...(await progress.startedRoles("T", "U2")).keys()]).toEqual([]);
+    expect((await progress.started("T", "U1", [role])).map((p) => [p.roleId, p.done])).toEqual([
+      ["r", 1],
+    ]);
+    expect(await progress.started("T", "U2", [role])).toEqual([]);
+    // Untick everything: no longer listed as started.
+    await progress.setTicks("T", "U1", role, group(0), []);
+    expect(await progress.started("T", "U1", [role])).toEqual([]);
   });
 });
