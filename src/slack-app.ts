@@ -27,6 +27,12 @@ export interface RunningApp {
   idle(): Promise<void>;
 }
 
+export interface SlackAppOptions {
+  logger?: Logger;
+  /** Run the every-minute nudge tick (default true; tests driving a fake clock turn it off). */
+  cron?: boolean;
+}
+
 /**
  * The Bolt app with every listener registered. HTTP mode when a signing secret is configured
  * (commands, events and interactions on POST /slack/events), otherwise Socket Mode.
@@ -35,12 +41,6 @@ export interface RunningApp {
  * const running = createSlackApp(config, services);
  * await running.start();
  */
-export interface SlackAppOptions {
-  logger?: Logger;
-  /** Run the every-minute nudge tick (default true; tests driving a fake clock turn it off). */
-  cron?: boolean;
-}
-
 export function createSlackApp(
   config: Config,
   services: Services,

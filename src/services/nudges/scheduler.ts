@@ -87,6 +87,8 @@ export class NudgeScheduler {
   private readonly sender: Sender;
   /** Claims already settled in this process, so a tick does not read them from the store again. */
   private readonly settled = new Set<string>();
+  /** Claims this process is posting right now. */
+  private readonly posting = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -239,11 +241,18 @@ export class NudgeScheduler {
     });
     const { results, aborted } = await this.sender.run(jobs, async ({ content: candidate }) => {
       if (!owned.has(candidate.claim)) {
-        if (!(await this.claim(candidate.claim, "posting", now)))
+        if (!(await this.claim(candidate.claim, "posting", now))) {
+          await this.reportStuck(candidate.claim);
           return { ok: true, skipped: true };
+        }
         owned.add(candidate.claim);
       }
-      return this.deps.deliver(await candidate.build());
+      this.posting.add(candidate.claim);
+      try {
+        return await this.deps.deliver(await candidate.build());
+      } finally {
+        this.posting.delete(candidate.claim);
+      }
     });
     for (const result of results) {
       const { claim, channel } = result.job.content;
@@ -282,6 +291,20 @@ export class NudgeScheduler {
       );
     }
     return report;
+  }
+
+  /**
+   * A claim still "posting" that this process is not posting was left by a process that died
+   * mid-post: the message may or may not have reached Slack, and it is not retried. Say so once.
+   */
+  private async reportStuck(claim: string): Promise<void> {
+    if (this.posting.has(claim)) return;
+    const record = await this.sent.get(claim);
+    if (record?.state === "posting") {
+      this.deps.logger.warn(
+        `${claim} was being posted when the bot stopped; it may not have reached Slack and is not retried`,
+      );
+    }
   }
 
   private claim(key: string, state: "posting" | "skipped", now: Date): Promise<boolean> {

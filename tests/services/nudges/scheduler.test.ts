@@ -140,6 +140,10 @@ describe("the weekly nudge", () => {
       const second = await openStore(url);
       const b = setup(second, "2027-01-11T09:00:40Z");
       await b.runUntil("2027-01-11T10:00:00Z");
+      const stuck = b.logger.lines.filter((l) =>
+        l.includes("weekly:T:C2:2027-W02 was being posted when the bot stopped"),
+      );
+      expect(stuck).toHaveLength(1);
       const all = [...crashing.posted, ...b.posted].map((p) => p.channelId).sort();
       // C2's claim was taken before the crash: it is not posted again (at most once).
       expect(all).toEqual(["C1", "C3"]);
