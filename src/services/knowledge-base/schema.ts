@@ -61,7 +61,7 @@ export const PromptSchema = z.strictObject({
   title: line(75),
   prompt: line(600),
   topic: id,
-  roles: z.array(id).default([]),
+  roles: z.array(id).min(1, "needs at least one role it suits"),
   tags,
 });
 

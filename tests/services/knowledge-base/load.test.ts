@@ -140,7 +140,7 @@ describe("checking a knowledge base", () => {
   it("refuses to load an invalid knowledge base and says where the problem is", async () => {
     await writeFile(
       path.join(dir, "prompts.yml"),
-      "prompts:\n  - {id: p1, title: T, prompt: Do it., topic: nowhere, tags: [t]}\n",
+      "prompts:\n  - {id: p1, title: T, prompt: Do it., topic: nowhere, roles: [r], tags: [t]}\n",
     );
     const error = await loadKnowledgeBase({ dirs: [dir] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KnowledgeBaseError);
