@@ -28,7 +28,7 @@ export const RoleSchema = z.strictObject({
   id,
   title: line(75),
   aliases: z.array(line(60)).min(1, "needs at least one alias"),
-  summary: line(400),
+  summary: line(400).refine((text) => text.split("\n").length <= 2, "must be at most two lines"),
   tags,
   checklist: z.array(ChecklistItemSchema).min(10, "needs at least 10 checklist items"),
 });
