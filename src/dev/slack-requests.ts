@@ -68,9 +68,8 @@ export async function sendCommand(
   command: string,
   text: string,
   opts: Parameters<typeof slashCommand>[2],
-  send_ = send,
 ) {
-  return send_(baseUrl, slashCommand(command, text, opts), "application/x-www-form-urlencoded");
+  return send(baseUrl, slashCommand(command, text, opts), "application/x-www-form-urlencoded");
 }
 
 let eventCounter = 0;

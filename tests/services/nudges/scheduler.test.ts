@@ -49,7 +49,10 @@ function setup(
       clock.advance(60_000);
     }
   };
-  return { clock, posted, channels, deadlines, scheduler, logger, runUntil };
+  /** Turns nudges on in a channel of team T: every `weekday` at `time` in `timezone`. */
+  const weeklyAt = (channel: string, weekday: number, time: string, timezone: string) =>
+    channels.turnOn("T", channel, { weekday, time, timezone }, "U");
+  return { clock, posted, channels, deadlines, scheduler, logger, runUntil, weeklyAt };
 }
 
 const weekly = (posted: NudgeContent[]) => posted.filter((p) => p.kind === "weekly");
@@ -57,12 +60,7 @@ const weekly = (posted: NudgeContent[]) => posted.filter((p) => p.kind === "week
 describe("the weekly nudge", () => {
   it("fires once a week at 09:00 New York time: 14:00 UTC in January, 13:00 UTC in July", async () => {
     const s = setup(await openStore("memory://"), "2027-01-10T12:00:00Z");
-    await s.channels.turnOn(
-      "T",
-      "C",
-      { weekday: 1, time: "09:00", timezone: "America/New_York" },
-      "U",
-    );
+    await s.weeklyAt("C", 1, "09:00", "America/New_York");
     s.clock.set("2027-01-11T13:58:00Z");
     await s.runUntil("2027-01-11T14:01:00Z");
     expect(weekly(s.posted)).toHaveLength(1);
@@ -70,12 +68,7 @@ describe("the weekly nudge", () => {
     expect(weekly(s.posted)).toHaveLength(1);
 
     const july = setup(await openStore("memory://"), "2027-07-10T12:00:00Z");
-    await july.channels.turnOn(
-      "T",
-      "C",
-      { weekday: 1, time: "09:00", timezone: "America/New_York" },
-      "U",
-    );
+    await july.weeklyAt("C", 1, "09:00", "America/New_York");
     july.clock.set("2027-07-12T12:58:00Z");
     await july.runUntil("2027-07-12T12:59:30Z");
     expect(weekly(july.posted)).toHaveLength(0);
@@ -85,29 +78,19 @@ describe("the weekly nudge", () => {
 
   it("a time in the spring-forward gap fires once, an hour later; one in the repeated hour fires once", async () => {
     const gap = setup(await openStore("memory://"), "2027-03-13T12:00:00Z");
-    await gap.channels.turnOn(
-      "T",
-      "C",
-      { weekday: 7, time: "02:30", timezone: "America/New_York" },
-      "U",
-    );
+    await gap.weeklyAt("C", 7, "02:30", "America/New_York");
     await gap.runUntil("2027-03-14T12:00:00Z");
     expect(weekly(gap.posted)).toHaveLength(1);
 
     const repeat = setup(await openStore("memory://"), "2027-11-06T12:00:00Z");
-    await repeat.channels.turnOn(
-      "T",
-      "C",
-      { weekday: 7, time: "01:30", timezone: "America/New_York" },
-      "U",
-    );
+    await repeat.weeklyAt("C", 7, "01:30", "America/New_York");
     await repeat.runUntil("2027-11-07T12:00:00Z");
     expect(weekly(repeat.posted)).toHaveLength(1);
   });
 
   it("two ticks racing in the same minute post once", async () => {
     const s = setup(await openStore("memory://"), "2027-01-10T12:00:00Z");
-    await s.channels.turnOn("T", "C", { weekday: 1, time: "09:00", timezone: "UTC" }, "U");
+    await s.weeklyAt("C", 1, "09:00", "UTC");
     const at = new Date("2027-01-11T09:00:10Z");
     await Promise.all([s.scheduler.tick(at), s.scheduler.tick(at), s.scheduler.tick(at)]);
     expect(weekly(s.posted)).toHaveLength(1);
@@ -119,8 +102,7 @@ describe("the weekly nudge", () => {
     try {
       const first = await openStore(url);
       const a = setup(first, "2027-01-10T12:00:00Z");
-      for (const c of ["C1", "C2", "C3"])
-        await a.channels.turnOn("T", c, { weekday: 1, time: "09:00", timezone: "UTC" }, "U");
+      for (const c of ["C1", "C2", "C3"]) await a.weeklyAt(c, 1, "09:00", "UTC");
       // C1 is posted; the process dies while posting C2 (its request never returns).
       let died!: () => void;
       const dead = new Promise<void>((resolve) => {
@@ -156,8 +138,8 @@ describe("the weekly nudge", () => {
   it("a run missed while the bot was down is posted at start-up if under 6 hours late, else skipped and logged", async () => {
     const store = await openStore("memory://");
     const s = setup(store, "2027-01-10T12:00:00Z");
-    await s.channels.turnOn("T", "LATE5", { weekday: 1, time: "09:00", timezone: "UTC" }, "U");
-    await s.channels.turnOn("T", "LATE7", { weekday: 1, time: "07:00", timezone: "UTC" }, "U");
+    await s.weeklyAt("LATE5", 1, "09:00", "UTC");
+    await s.weeklyAt("LATE7", 1, "07:00", "UTC");
     // The bot comes back at 14:00: LATE5 is 5 h late, LATE7 is 7 h late.
     const back = setup(store, "2027-01-11T14:00:00Z");
     await back.scheduler.tick(new Date("2027-01-11T14:00:00Z"));
@@ -174,7 +156,7 @@ describe("the weekly nudge", () => {
 
   it("does not post a run from before the schedule was set", async () => {
     const s = setup(await openStore("memory://"), "2027-01-11T09:30:00Z");
-    await s.channels.turnOn("T", "C", { weekday: 1, time: "09:00", timezone: "UTC" }, "U");
+    await s.weeklyAt("C", 1, "09:00", "UTC");
     await s.runUntil("2027-01-11T12:00:00Z");
     expect(s.posted).toHaveLength(0);
   });
@@ -215,12 +197,7 @@ describe("the weekly nudge", () => {
 describe("deadline reminders", () => {
   it("go out 3 days and 1 day before, at the channel's nudge time, once each", async () => {
     const s = setup(await openStore("memory://"), "2027-01-01T12:00:00Z");
-    await s.channels.turnOn(
-      "T",
-      "C",
-      { weekday: 1, time: "09:00", timezone: "Europe/Berlin" },
-      "U",
-    );
+    await s.weeklyAt("C", 1, "09:00", "Europe/Berlin");
     await s.deadlines.add(
       "T",
       "C",
@@ -240,8 +217,7 @@ describe("when posting fails", () => {
     const s = setup(await openStore("memory://"), "2027-01-10T12:00:00Z", (c) =>
       c.channelId === "GONE" ? { ok: false, error: "not_in_channel" } : { ok: true },
     );
-    for (const c of ["A", "GONE", "B"])
-      await s.channels.turnOn("T", c, { weekday: 1, time: "09:00", timezone: "UTC" }, "U");
+    for (const c of ["A", "GONE", "B"]) await s.weeklyAt(c, 1, "09:00", "UTC");
     const report = await s.scheduler.tick(new Date("2027-01-11T09:00:00Z"));
     expect(report).toMatchObject({ posted: 2, paused: ["T:GONE"] });
     expect((await s.channels.get("T", "GONE")).schedule?.pausedReason).toBe("not_in_channel");
@@ -253,8 +229,7 @@ describe("when posting fails", () => {
       ok: false,
       error: "token_revoked",
     }));
-    for (let i = 0; i < 30; i++)
-      await s.channels.turnOn("T", `C${i}`, { weekday: 1, time: "09:00", timezone: "UTC" }, "U");
+    for (let i = 0; i < 30; i++) await s.weeklyAt(`C${i}`, 1, "09:00", "UTC");
     const report = await s.scheduler.tick(new Date("2027-01-11T09:00:00Z"));
     expect(report.aborted).toBe("token_revoked");
     expect(
@@ -269,7 +244,7 @@ describe("when posting fails", () => {
     const s = setup(await openStore("memory://"), "2027-01-10T12:00:00Z", () =>
       fail ? { ok: false, error: "internal_error" } : { ok: true },
     );
-    await s.channels.turnOn("T", "C", { weekday: 1, time: "09:00", timezone: "UTC" }, "U");
+    await s.weeklyAt("C", 1, "09:00", "UTC");
     const first = await s.scheduler.tick(new Date("2027-01-11T09:00:00Z"));
     expect(first.failed).toBe(1);
     fail = false;
