@@ -4,6 +4,7 @@ import type { Config } from "./config.ts";
 import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import { registerEvents } from "./listeners/events/index.ts";
+import { oauthAppOptions, registerUninstall } from "./listeners/oauth/index.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
 
@@ -33,6 +34,18 @@ export interface SlackAppOptions {
   cron?: boolean;
 }
 
+/** What the every-minute tick runs: the nudges, and (multi-workspace) the purge of old uninstalls. */
+export function tickJobs(services: Services): Pick<Services["scheduler"], "tick"> {
+  const { scheduler, retention, clock } = services;
+  if (!retention) return scheduler;
+  return {
+    async tick(now = new Date(clock.now())) {
+      await retention.purgeDue(now);
+      return scheduler.tick(now);
+    },
+  };
+}
+
 /**
  * The Bolt app with every listener registered. HTTP mode when a signing secret is configured
  * (commands, events and interactions on POST /slack/events), otherwise Socket Mode.
@@ -58,8 +71,13 @@ export function createSlackApp(
       res.end(JSON.stringify({ ok: ready }));
     },
   };
+  // One workspace: its bot token. Many ("Add to Slack"): Bolt's OAuth flow, a token per workspace.
+  const auth =
+    config.oauth && services.installations
+      ? oauthAppOptions(config, config.oauth, services.installations)
+      : { token: config.botToken };
   const common = {
-    token: config.botToken,
+    ...auth,
     logLevel: LEVELS[config.logLevel],
     ...(logger ? { logger } : {}),
     // Not used by any listener; Bolt's default conversation store costs ~25% of throughput.
@@ -74,8 +92,13 @@ export function createSlackApp(
           ...common,
           appToken: config.appToken as string,
           socketMode: true,
-          // The Socket Mode client opens its connection with its own Web API client.
-          installerOptions: { port: config.port, clientOptions: common.clientOptions },
+          // The Socket Mode client opens its connection with its own Web API client; the install
+          // pages (multi-workspace mode) are served on PORT beside /healthz.
+          installerOptions: {
+            ...("installerOptions" in auth ? auth.installerOptions : {}),
+            port: config.port,
+            clientOptions: common.clientOptions,
+          },
         });
 
   // Work continues after ack(); track it so a shutdown can wait for it.
@@ -102,6 +125,7 @@ export function createSlackApp(
   registerCommands(app, services);
   registerActions(app, services);
   registerEvents(app, services);
+  registerUninstall(app, services);
 
   app.error(async (error) => {
     app.logger.error("unhandled error:", error);
@@ -111,7 +135,7 @@ export function createSlackApp(
     app,
     async start() {
       const server = await app.start();
-      if (options.cron !== false) stopCron = startNudgeCron(services.scheduler, app.logger);
+      if (options.cron !== false) stopCron = startNudgeCron(tickJobs(services), app.logger);
       ready = true;
       const address = server instanceof Server ? server.address() : null;
       return { port: typeof address === "object" && address ? address.port : undefined };

@@ -2,6 +2,8 @@ import { ChecklistProgress } from "./checklists/progress.ts";
 import { Deadlines } from "./deadlines/deadlines.ts";
 import { Feedback } from "./feedback/feedback.ts";
 import { UnansweredQuestions } from "./feedback/gaps.ts";
+import type { Installations } from "./installations/installations.ts";
+import { Retention } from "./installations/retention.ts";
 import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
 import { ChannelSettings } from "./nudges/channels.ts";
 import { type Deliver, NudgeScheduler, type SchedulerLogger } from "./nudges/scheduler.ts";
@@ -23,6 +25,9 @@ export interface Services {
   channels: ChannelSettings;
   scheduler: NudgeScheduler;
   clock: Clock;
+  /** Multi-workspace mode: each workspace's installation, and the purge of uninstalled ones. */
+  installations?: Installations;
+  retention?: Retention;
 }
 
 export interface ServiceOptions {
@@ -30,6 +35,8 @@ export interface ServiceOptions {
   deliver: Deliver;
   clock?: Clock;
   logger?: SchedulerLogger;
+  /** Multi-workspace mode ("Add to Slack"). */
+  installations?: Installations;
 }
 
 /** Builds the services over a loaded knowledge base and an open store. */
@@ -38,6 +45,8 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const now = () => new Date(clock.now());
   const deadlines = new Deadlines(store, now);
   const channels = new ChannelSettings(store, now);
+  const { installations } = options;
+  const logger = options.logger ?? console;
   return {
     kb,
     search: createSearch(kb),
@@ -55,8 +64,12 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       deadlines,
       deliver: options.deliver,
       clock,
-      logger: options.logger ?? console,
+      logger,
+      ...(installations ? { workspaces: installations } : {}),
     }),
     clock,
+    ...(installations
+      ? { installations, retention: new Retention(store, installations, logger) }
+      : {}),
   };
 }

@@ -1,13 +1,24 @@
 import type { Logger } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
 import { SIGNING_SECRET } from "../../src/dev/slack-requests.ts";
-import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
+import { CLIENT_ID, CLIENT_SECRET, SlackStandIn } from "../../src/dev/slack-stand-in.ts";
 import { createDeliver, createNudgeClient } from "../../src/listeners/nudges/deliver.ts";
+import { createTeamClients } from "../../src/listeners/nudges/team-clients.ts";
 import { createServices, type Services } from "../../src/services/index.ts";
+import { Installations } from "../../src/services/installations/installations.ts";
+import { TokenCipher } from "../../src/services/installations/token-cipher.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import type { Clock } from "../../src/services/nudges/sender.ts";
 import { openStore } from "../../src/services/storage/store.ts";
 import { createSlackApp, type RunningApp } from "../../src/slack-app.ts";
+
+/** Multi-workspace credentials the stand-in's oauth.v2.access accepts, and a test token key. */
+export const TEST_OAUTH = Object.freeze({
+  clientId: CLIENT_ID,
+  clientSecret: CLIENT_SECRET,
+  stateSecret: "a-state-secret-for-tests-only",
+  tokenKey: Buffer.alloc(32, 7),
+});
 
 /** A logger that keeps what it was told, so tests can assert on errors. */
 export function memoryLogger(): Logger & { lines: string[] } {
@@ -57,12 +68,15 @@ export async function startHarness(
     clock?: Clock;
     cron?: boolean;
     socketMode?: boolean;
+    /** Multi-workspace mode ("Add to Slack") with the stand-in's client id and secret. */
+    multiWorkspace?: boolean;
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
   const config: Config = Object.freeze({
     mode: options.socketMode ? "socket" : "http",
-    botToken: "xoxb-test-token",
+    botToken: options.multiWorkspace ? undefined : "xoxb-test-token",
+    oauth: options.multiWorkspace ? TEST_OAUTH : undefined,
     signingSecret: options.socketMode ? undefined : SIGNING_SECRET,
     appToken: options.socketMode ? "xapp-1-A0APP-1-test" : undefined,
     slackApiUrl: slack.apiUrl,
@@ -74,10 +88,19 @@ export async function startHarness(
   const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
   const store = await openStore(config.storeUrl);
   const logger = memoryLogger();
+  const now = () => new Date((options.clock ?? Date).now());
+  const installations = options.multiWorkspace
+    ? new Installations(store, new TokenCipher(TEST_OAUTH.tokenKey), now)
+    : undefined;
   const services = createServices(kb, store, {
-    deliver: createDeliver(createNudgeClient(config)),
+    deliver: createDeliver(
+      installations
+        ? createTeamClients(config, TEST_OAUTH, installations)
+        : createNudgeClient(config),
+    ),
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(installations ? { installations } : {}),
   });
   const running = createSlackApp(config, services, { logger, cron: options.cron ?? false });
   const { port } = await running.start();

@@ -4,9 +4,12 @@ import type { Config } from "../../config.ts";
 import type { Deliver } from "../../services/nudges/scheduler.ts";
 import type { PostOutcome } from "../../services/nudges/sender.ts";
 
+/** The client for a workspace's nudges, or undefined when the app is not installed there. */
+export type ClientFor = (teamId: string) => Promise<WebClient | undefined>;
+
 /** A Web API client for nudges: rate-limited calls come back as errors for the sender to pace. */
-export function createNudgeClient(config: Config): WebClient {
-  return new WebClient(config.botToken, {
+export function createNudgeClient(config: Config, token = config.botToken): WebClient {
+  return new WebClient(token, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
@@ -15,13 +18,17 @@ export function createNudgeClient(config: Config): WebClient {
 
 /**
  * Renders a nudge or reminder and posts it with a client that hands 429s back (instead of waiting
- * inside the client), so the nudge sender can pace every channel itself.
+ * inside the client), so the nudge sender can pace every channel itself. One client (one
+ * workspace), or the client of each nudge's workspace (multi-workspace mode).
  */
-export function createDeliver(client: WebClient): Deliver {
+export function createDeliver(clients: WebClient | ClientFor): Deliver {
+  const clientFor: ClientFor = typeof clients === "function" ? clients : async () => clients;
   return async (content) => {
     const rendered =
       content.kind === "weekly" ? renderWeeklyNudge(content) : renderReminder(content);
     try {
+      const client = await clientFor(content.teamId);
+      if (!client) return { ok: false, error: "not_installed" };
       const result = await client.chat.postMessage({
         channel: content.channelId,
         ...rendered,
@@ -29,14 +36,15 @@ export function createDeliver(client: WebClient): Deliver {
       });
       return { ok: true, ...(result.ts ? { ts: result.ts } : {}) };
     } catch (error) {
-      return outcomeOf(error as WebAPICallError);
+      return outcomeOf(error);
     }
   };
 }
 
 /** Slack's error as a PostOutcome: its error code, and Retry-After for rate limits. */
-export function outcomeOf(error: WebAPICallError): PostOutcome {
-  switch (error.code) {
+export function outcomeOf(thrown: unknown): PostOutcome {
+  const error = thrown as WebAPICallError;
+  switch (error?.code) {
     case ErrorCode.RateLimitedError:
       return { ok: false, error: "ratelimited", retryAfterMs: error.retryAfter * 1000 };
     case ErrorCode.PlatformError:
@@ -44,6 +52,6 @@ export function outcomeOf(error: WebAPICallError): PostOutcome {
     case ErrorCode.HTTPError:
       return { ok: false, error: `http_${error.statusCode}` };
     default:
-      return { ok: false, error: error.message ?? "request_failed" };
+      return { ok: false, error: error?.message ?? "request_failed" };
   }
 }

@@ -45,6 +45,15 @@ export type NudgeContent = WeeklyNudge | DeadlineReminder;
 /** Renders and posts one nudge or reminder; the only part that knows about Slack. */
 export type Deliver = (content: NudgeContent) => Promise<PostOutcome>;
 
+/**
+ * Multi-workspace mode: workspaces whose token Slack refused are paused (skipped by the tick) until
+ * the app is installed there again; the other workspaces carry on.
+ */
+export interface WorkspaceGate {
+  pausedTeams(): Promise<ReadonlySet<string>>;
+  pause(teamId: string, reason: string): Promise<void>;
+}
+
 export interface SchedulerLogger {
   info(message: string): void;
   warn(message: string): void;
@@ -100,6 +109,7 @@ export class NudgeScheduler {
       clock: Clock;
       logger: SchedulerLogger;
       sender?: SenderOptions;
+      workspaces?: WorkspaceGate;
     },
   ) {
     this.sent = deps.store.collection("sent", SentSchema);
@@ -114,7 +124,9 @@ export class NudgeScheduler {
     if (this.settled.size > 100_000) this.settled.clear();
     const candidates: Candidate[] = [];
     let skipped = 0;
+    const paused = (await this.deps.workspaces?.pausedTeams()) ?? new Set<string>();
     for (const channel of await this.deps.channels.scheduled()) {
+      if (paused.has(channel.teamId)) continue;
       const run = latestRun(channel, now);
       const claim = `weekly:${channel.key}:${weekKey(run, channel.timezone)}`;
       const late = now.getTime() - run.getTime();
@@ -132,7 +144,7 @@ export class NudgeScheduler {
       }
       candidates.push({ claim, channel, build: () => this.weekly(channel, run, now) });
     }
-    candidates.push(...(await this.reminders(now)));
+    candidates.push(...(await this.reminders(now, paused)));
     return this.post(candidates, now, skipped);
   }
 
@@ -153,9 +165,11 @@ export class NudgeScheduler {
       updatedAt: now.toISOString(),
     };
     const content = await this.weekly(channel, now);
-    const { results } = await this.sender.run([{ channelKey: channel.key, content }], (job) =>
-      this.deps.deliver(job.content),
+    const { results, abortedWorkspaces } = await this.sender.run(
+      [{ channelKey: channel.key, workspace: teamId, content }],
+      (job) => this.deps.deliver(job.content),
     );
+    await this.pauseWorkspaces(abortedWorkspaces);
     const [result] = results;
     if (result?.status === "channel_gone")
       await this.deps.channels.pause(teamId, channelId, result.error ?? "channel_gone");
@@ -187,9 +201,10 @@ export class NudgeScheduler {
   }
 
   /** Reminders 3 and 1 days before each deadline, at the channel's nudge time of day. */
-  private async reminders(now: Date): Promise<Candidate[]> {
+  private async reminders(now: Date, paused: ReadonlySet<string>): Promise<Candidate[]> {
     const out: Candidate[] = [];
     for (const channel of await this.deps.channels.scheduled()) {
+      if (paused.has(channel.teamId)) continue;
       const today = localDate(now, channel.timezone);
       let reminderDay = today;
       let at = atLocal(today, channel.time, channel.timezone);
@@ -237,9 +252,13 @@ export class NudgeScheduler {
     const owned = new Set<string>();
     const jobs = candidates.map((candidate) => {
       this.settled.add(candidate.claim);
-      return { channelKey: candidate.channel.key, content: candidate };
+      return {
+        channelKey: candidate.channel.key,
+        workspace: candidate.channel.teamId,
+        content: candidate,
+      };
     });
-    const { results, aborted } = await this.sender.run(jobs, async ({ content: candidate }) => {
+    const { results, aborted, abortedWorkspaces } = await this.sender.run(jobs, async ({ content: candidate }) => {
       if (!owned.has(candidate.claim)) {
         if (!(await this.claim(candidate.claim, "posting", now))) {
           await this.reportStuck(candidate.claim);
@@ -286,11 +305,25 @@ export class NudgeScheduler {
     }
     if (aborted) {
       report.aborted = aborted;
-      this.deps.logger.error(
-        `stopped posting nudges: Slack says ${aborted}; check SLACK_BOT_TOKEN and reinstall the app`,
-      );
+      if (this.deps.workspaces) await this.pauseWorkspaces(abortedWorkspaces);
+      else
+        this.deps.logger.error(
+          `stopped posting nudges: Slack says ${aborted}; check SLACK_BOT_TOKEN and reinstall the app`,
+        );
     }
     return report;
+  }
+
+  /** Multi-workspace mode: pauses each workspace whose token failed; the others carry on. */
+  private async pauseWorkspaces(failed: ReadonlyMap<string, string>): Promise<void> {
+    const { workspaces, logger } = this.deps;
+    if (!workspaces) return;
+    for (const [teamId, error] of failed) {
+      await workspaces.pause(teamId, error);
+      logger.error(
+        `paused nudges in workspace ${teamId}: Slack says ${error}; they resume once the app is installed there again`,
+      );
+    }
   }
 
   /**

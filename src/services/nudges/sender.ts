@@ -17,12 +17,22 @@ export const realClock: Clock = {
 
 /** The bot can no longer post in that channel: pause its nudges. */
 export const CHANNEL_GONE = new Set(["not_in_channel", "channel_not_found", "is_archived"]);
-/** The bot's token is no good: stop the whole run. */
-export const AUTH_FAILED = new Set(["invalid_auth", "token_revoked", "account_inactive"]);
+/**
+ * The bot's token is no good (or the workspace has no installation any more): stop posting to that
+ * workspace for the rest of the run; other workspaces carry on.
+ */
+export const AUTH_FAILED = new Set([
+  "invalid_auth",
+  "token_revoked",
+  "account_inactive",
+  "not_installed",
+]);
 
 export interface SendJob<T> {
   /** Jobs with the same channel key are posted in order, at least `perChannelMs` apart. */
   channelKey: string;
+  /** Jobs of one workspace stop together when its token fails (default: one workspace). */
+  workspace?: string;
   content: T;
 }
 
@@ -47,7 +57,7 @@ export interface SenderOptions {
 /**
  * Posts many messages politely: one per second per channel, several channels at a time, waiting
  * out 429s for as long as Slack's Retry-After says (pausing every worker, since the limit is per
- * method), never letting one failing channel stop the others, and stopping everything when the
+ * method), never letting one failing channel stop the others, and stopping a workspace's posts when its
  * token is no longer valid.
  *
  * @example
@@ -73,7 +83,13 @@ export class Sender {
   async run<T>(
     jobs: readonly SendJob<T>[],
     post: (job: SendJob<T>) => Promise<PostOutcome>,
-  ): Promise<{ results: SendResult<T>[]; aborted: string | undefined }> {
+  ): Promise<{
+    results: SendResult<T>[];
+    /** The first auth error, if any workspace's token failed. */
+    aborted: string | undefined;
+    /** Each workspace whose token failed, with Slack's error. */
+    abortedWorkspaces: Map<string, string>;
+  }> {
     const stale = this.clock.now() - this.perChannelMs;
     for (const [k, at] of this.lastPost) if (at < stale) this.lastPost.delete(k);
     const byChannel = new Map<string, SendJob<T>[]>();
@@ -81,13 +97,16 @@ export class Sender {
       byChannel.set(job.channelKey, [...(byChannel.get(job.channelKey) ?? []), job]);
     const queues = [...byChannel.values()];
     const results: SendResult<T>[] = [];
-    let aborted: string | undefined;
+    const abortedWorkspaces = new Map<string, string>();
 
     const postOne = async (job: SendJob<T>): Promise<SendResult<T>> => {
       let lastError = "unknown_error";
+      const workspace = job.workspace ?? "";
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+        let aborted = abortedWorkspaces.get(workspace);
         if (aborted) return { job, status: "aborted", error: aborted };
         await this.waitForTurn(job.channelKey);
+        aborted = abortedWorkspaces.get(workspace);
         if (aborted) return { job, status: "aborted", error: aborted };
         let outcome: PostOutcome;
         try {
@@ -100,7 +119,7 @@ export class Sender {
         if (outcome.ok) return { job, status: "posted", ...(outcome.ts ? { ts: outcome.ts } : {}) };
         lastError = outcome.error;
         if (AUTH_FAILED.has(outcome.error)) {
-          aborted = outcome.error;
+          if (!abortedWorkspaces.has(workspace)) abortedWorkspaces.set(workspace, outcome.error);
           return { job, status: "aborted", error: outcome.error };
         }
         if (CHANNEL_GONE.has(outcome.error))
@@ -122,7 +141,7 @@ export class Sender {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, byChannel.size) }, worker));
-    return { results, aborted };
+    return { results, aborted: abortedWorkspaces.values().next().value, abortedWorkspaces };
   }
 
   private async waitForTurn(channelKey: string): Promise<void> {
