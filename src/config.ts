@@ -12,7 +12,8 @@ const WHERE = {
   SLACK_API_URL: "only for a local stand-in of Slack, e.g. http://127.0.0.1:4000/api/",
   SLACK_CLIENT_ID: "Slack app settings → Basic Information → App Credentials → Client ID",
   SLACK_CLIENT_SECRET: "Slack app settings → Basic Information → App Credentials → Client Secret",
-  SLACK_STATE_SECRET: "any random string of 16+ characters you keep secret, e.g. `openssl rand -hex 32`",
+  SLACK_STATE_SECRET:
+    "any random string of 16+ characters you keep secret, e.g. `openssl rand -hex 32`",
   TOKEN_ENCRYPTION_KEY:
     "32 random bytes, base64: `openssl rand -base64 32`; keep it safe, the stored tokens cannot be read without it",
   PORT: "any free TCP port, e.g. 3000",
@@ -29,7 +30,9 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 /** Multi-workspace mode ("Add to Slack"): all three OAuth variables, plus the token key. */
 const OAuthEnvSchema = {
-  SLACK_CLIENT_ID: optional(z.string().regex(/^\d+\.\d+$/, "should look like 1234567890.1234567890")),
+  SLACK_CLIENT_ID: optional(
+    z.string().regex(/^\d+\.\d+$/, "should look like 1234567890.1234567890"),
+  ),
   SLACK_CLIENT_SECRET: optional(
     z.string().regex(/^[A-Za-z0-9]{16,}$/, "should be the 32-character client secret"),
   ),

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { TEAM_ID } from "./slack-stand-in.ts";
+import { BOT_USER_ID, TEAM_ID } from "./slack-stand-in.ts";
 
 export const SIGNING_SECRET = "0123456789abcdef0123456789abcdef";
 
@@ -44,11 +44,18 @@ export async function send(
 export function slashCommand(
   command: string,
   text: string,
-  opts: { user?: string; channel?: string; responseUrl: string; triggerId?: string },
+  opts: {
+    user?: string;
+    channel?: string;
+    responseUrl: string;
+    triggerId?: string;
+    /** The workspace it comes from (default the stand-in's first, TEAM_ID). */
+    team?: string;
+  },
 ) {
   return new URLSearchParams({
     token: "legacy",
-    team_id: TEAM_ID,
+    team_id: opts.team ?? TEAM_ID,
     team_domain: "stand-in",
     channel_id: opts.channel ?? "C0GROUP",
     channel_name: "study-group",
@@ -78,16 +85,17 @@ let eventCounter = 0;
 export function eventCallback(
   event: Record<string, unknown>,
   eventId = `Ev${Date.now()}${eventCounter++}`,
+  workspace: { teamId: string; botUserId: string } = { teamId: TEAM_ID, botUserId: BOT_USER_ID },
 ) {
   return JSON.stringify({
     token: "legacy",
-    team_id: TEAM_ID,
+    team_id: workspace.teamId,
     api_app_id: "A0APP",
     event,
     type: "event_callback",
     event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: TEAM_ID, user_id: "UBOT0001", is_bot: true }],
+    authorizations: [{ team_id: workspace.teamId, user_id: workspace.botUserId, is_bot: true }],
   });
 }
 

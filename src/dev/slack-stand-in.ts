@@ -258,7 +258,9 @@ export class SlackStandIn extends EventEmitter {
     const redirect = url.searchParams.get("redirect_uri") ?? this.oauthRedirectUrl;
     const state = url.searchParams.get("state") ?? "";
     if (!redirect || url.searchParams.get("client_id") !== CLIENT_ID) {
-      res.writeHead(400, { "content-type": "text/plain" }).end("unknown client_id or no redirect URL");
+      res
+        .writeHead(400, { "content-type": "text/plain" })
+        .end("unknown client_id or no redirect URL");
       return;
     }
     const links = WORKSPACES.map((workspace) => {
@@ -309,7 +311,8 @@ export class SlackStandIn extends EventEmitter {
         ok: true,
         app_id: "A0APP",
         authed_user: { id: workspace.installerUserId },
-        scope: "app_mentions:read,channels:read,chat:write,commands,groups:read,im:history,im:read,im:write,mpim:read,users:read",
+        scope:
+          "app_mentions:read,channels:read,chat:write,commands,groups:read,im:history,im:read,im:write,mpim:read,users:read",
         token_type: "bot",
         access_token: token,
         bot_user_id: workspace.botUserId,

@@ -26,7 +26,7 @@ export function createTeamClients(
     clientSecret: oauth.clientSecret,
     installationStore: installations,
     // Only authorize() is used here; Bolt's own provider runs the install pages.
-    stateVerification: false,
+    stateSecret: oauth.stateSecret,
     logLevel: LogLevel.WARN,
     clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {},
   });

@@ -5,7 +5,8 @@ import type { Installations } from "./installations.ts";
 /**
  * Where a workspace's data lives, by collection: keys that start with the team id and a colon
  * (`T123:…`), keys equal to it, or the nudge claims (`weekly:T123:…`). A new collection keyed by
- * team belongs here too (tests/services/installations/retention.test.ts checks every one).
+ * team belongs here too (tests/integration/workspaces.test.ts fills and purges each of them).
+ * Votes (`feedback`) are counts per knowledge-base entry, not per workspace, and stay.
  */
 export const TEAM_DATA = {
   prefixed: ["progress", "deadlines", "channels"],

@@ -258,21 +258,24 @@ export class NudgeScheduler {
         content: candidate,
       };
     });
-    const { results, aborted, abortedWorkspaces } = await this.sender.run(jobs, async ({ content: candidate }) => {
-      if (!owned.has(candidate.claim)) {
-        if (!(await this.claim(candidate.claim, "posting", now))) {
-          await this.reportStuck(candidate.claim);
-          return { ok: true, skipped: true };
+    const { results, aborted, abortedWorkspaces } = await this.sender.run(
+      jobs,
+      async ({ content: candidate }) => {
+        if (!owned.has(candidate.claim)) {
+          if (!(await this.claim(candidate.claim, "posting", now))) {
+            await this.reportStuck(candidate.claim);
+            return { ok: true, skipped: true };
+          }
+          owned.add(candidate.claim);
         }
-        owned.add(candidate.claim);
-      }
-      this.posting.add(candidate.claim);
-      try {
-        return await this.deps.deliver(await candidate.build());
-      } finally {
-        this.posting.delete(candidate.claim);
-      }
-    });
+        this.posting.add(candidate.claim);
+        try {
+          return await this.deps.deliver(await candidate.build());
+        } finally {
+          this.posting.delete(candidate.claim);
+        }
+      },
+    );
     for (const result of results) {
       const { claim, channel } = result.job.content;
       if (result.status === "skipped") continue;
