@@ -226,14 +226,18 @@ const LocalSchema = z.object({
     .min(0)
     .max(65535)
     .default(3030),
-  LOCAL_STORE_URL: z
-    .string()
-    .regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://")
-    .default("sqlite://./var/local.sqlite"),
+  LOCAL_STORE_URL: optional(
+    z.string().regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://"),
+  ),
+  /** `one` (default): one workspace with a bot token; `many`: two, installed with Add to Slack. */
+  LOCAL_WORKSPACES: z.enum(["one", "many"], { error: "should be one or many" }).default("one"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
-/** Settings of `npm run local`: the page's port, the playground's own store, the app's log level. */
+/**
+ * Settings of `npm run local`: the page's port, one workspace or two (multi-workspace mode), the
+ * playground's own store (one per mode), the app's log level.
+ */
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = LocalSchema.safeParse(env);
   if (!parsed.success) {
@@ -242,7 +246,12 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   return Object.freeze({
     pagePort: parsed.data.LOCAL_PORT,
-    storeUrl: parsed.data.LOCAL_STORE_URL,
+    workspaces: parsed.data.LOCAL_WORKSPACES,
+    storeUrl:
+      parsed.data.LOCAL_STORE_URL ??
+      (parsed.data.LOCAL_WORKSPACES === "many"
+        ? "sqlite://./var/local-many.sqlite"
+        : "sqlite://./var/local.sqlite"),
     logLevel: parsed.data.LOG_LEVEL,
     kbDir: kbDirFromEnv(env),
   });

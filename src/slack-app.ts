@@ -34,6 +34,16 @@ export interface SlackAppOptions {
   cron?: boolean;
 }
 
+/** The message of an authorization failure because the workspace has no installation. */
+function notInstalled(error: unknown): string | undefined {
+  // Bolt's AuthorizationError wraps the InstallProvider's, which wraps the store's AppError.
+  type Wrapped = { code?: unknown; message?: unknown; original?: Wrapped };
+  for (let e = error as Wrapped | undefined, depth = 0; e && depth < 4; e = e.original, depth++) {
+    if (e.code === "not_installed") return String(e.message);
+  }
+  return undefined;
+}
+
 /** What the every-minute tick runs: the nudges, and (multi-workspace) the purge of old uninstalls. */
 export function tickJobs(services: Services): Pick<Services["scheduler"], "tick"> {
   const { scheduler, retention, clock } = services;
@@ -128,6 +138,12 @@ export function createSlackApp(
   registerUninstall(app, services);
 
   app.error(async (error) => {
+    if (notInstalled(error)) {
+      // Multi-workspace mode: a request from a workspace without an installation (just
+      // uninstalled, or never installed) is not a bug; Slack stops sending them soon.
+      app.logger.warn(`ignored a request: ${notInstalled(error)}`);
+      return;
+    }
     app.logger.error("unhandled error:", error);
   });
 

@@ -112,12 +112,15 @@ export function blockActions(
     responseUrl?: string;
     message?: Record<string, unknown>;
     container?: Record<string, unknown>;
+    /** The workspace it comes from (default TEAM_ID). */
+    team?: string;
   },
 ) {
+  const team = opts.team ?? TEAM_ID;
   const payload = {
     type: "block_actions",
-    team: { id: TEAM_ID, domain: "stand-in" },
-    user: { id: opts.user ?? "U0ALICE", username: "alice", team_id: TEAM_ID },
+    team: { id: team, domain: "stand-in" },
+    user: { id: opts.user ?? "U0ALICE", username: "alice", team_id: team },
     api_app_id: "A0APP",
     token: "legacy",
     trigger_id: "1.2.3",

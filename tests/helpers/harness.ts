@@ -70,6 +70,8 @@ export async function startHarness(
     socketMode?: boolean;
     /** Multi-workspace mode ("Add to Slack") with the stand-in's client id and secret. */
     multiWorkspace?: boolean;
+    /** PORT (default 0: any free one; Socket Mode does not report which). */
+    port?: number;
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
@@ -80,7 +82,7 @@ export async function startHarness(
     signingSecret: options.socketMode ? undefined : SIGNING_SECRET,
     appToken: options.socketMode ? "xapp-1-A0APP-1-test" : undefined,
     slackApiUrl: slack.apiUrl,
-    port: 0,
+    port: options.port ?? 0,
     storeUrl: options.storeUrl ?? "memory://",
     logLevel: "error",
     kbDir: undefined,
@@ -112,7 +114,7 @@ export async function startHarness(
   };
   return {
     slack,
-    base: `http://127.0.0.1:${port}`,
+    base: `http://127.0.0.1:${port ?? options.port}`,
     running,
     services,
     logger,

@@ -135,6 +135,23 @@ describe("many workspaces: Add to Slack (OAuth v2) against the stand-in", () => 
     expect(ONE.botToken).not.toBe(TWO.botToken);
   });
 
+  it("a request from a workspace without an installation is ignored with a warning, not an error", async () => {
+    const before = h.logger.lines.length;
+    const ack = await sendCommand(h.base, "/skills", "", {
+      responseUrl: h.slack.responseUrl("nowhere"),
+      team: "T0NOPE",
+    });
+    expect(ack.status).toBe(200);
+    await h.running.idle();
+    const lines = h.logger.lines.slice(before);
+    expect(
+      lines.some((l) =>
+        l.startsWith("warn ignored a request: InternPrep is not installed in T0NOPE"),
+      ),
+    ).toBe(true);
+    expect(lines.filter((l) => l.startsWith("error"))).toEqual([]);
+  });
+
   it("says plainly when an install is cancelled or its link is stale, and installs nothing", async () => {
     const cancelled = await fetch(`${h.base}/slack/oauth_redirect?error=access_denied&state=x`);
     expect(cancelled.status).toBe(400);
