@@ -319,7 +319,8 @@ export class SlackStandIn extends EventEmitter {
         team: { id: workspace.teamId, name: workspace.teamName },
         enterprise: null,
         is_enterprise_install: false,
-        ...(this.tokenRotation
+        // A refresh always answers with a new expiry (and the refresh token to use next).
+        ...(this.tokenRotation || args.grant_type === "refresh_token"
           ? { refresh_token: `refresh-${workspace.botToken}`, expires_in: 43_200 }
           : {}),
       },

@@ -93,6 +93,37 @@ describe("many workspaces on one cron tick (fake clock)", () => {
     expect(postsTo(`C${ONE.teamId}A`)).toHaveLength(0);
   });
 
+  it("with token rotation, refreshes a token about to expire before posting, and stores the new one encrypted", async () => {
+    h.slack.reset();
+    const expiring = installationOf(TWO);
+    await installations.storeInstallation({
+      ...expiring,
+      bot: {
+        ...expiring.bot,
+        refreshToken: `refresh-${TWO.botToken}`,
+        // Within Bolt's 2-hour refresh window (it reads the real clock).
+        expiresAt: Math.floor(Date.now() / 1000) + 60,
+      },
+    });
+    const result = await h.services.scheduler.postNow(TWO.teamId, `C${TWO.teamId}A`, "UTC");
+    expect(result.status).toBe("posted");
+    const [refresh] = h.slack.callsTo("oauth.v2.access");
+    expect(refresh?.args.grant_type).toBe("refresh_token");
+    const fresh = refresh?.reply?.access_token as string;
+    expect(fresh).toMatch(new RegExp(`^${TWO.botToken}-r\\d+$`));
+    expect(postsTo(`C${TWO.teamId}A`).map((c) => c.token)).toEqual([fresh]);
+    const stored = await installations.fetchInstallation({
+      teamId: TWO.teamId,
+      enterpriseId: undefined,
+      isEnterpriseInstall: false,
+    });
+    expect(stored.bot?.token).toBe(fresh);
+    expect(stored.bot?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 3600);
+    const raw = await h.services.store.collection("installations", z.unknown()).get(TWO.teamId);
+    expect(JSON.stringify(raw)).not.toContain(fresh);
+    expect(JSON.stringify(raw)).not.toContain(`refresh-${TWO.botToken}`);
+  });
+
   it("keeps an uninstalled workspace's data 30 days, then the tick removes it (and only it)", async () => {
     const jobs = tickJobs(h.services);
     const add = (w: StandInWorkspace, title: string) =>
