@@ -119,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     process.loadEnvFile(envFile);
   }
   const parsed = EnvSchema.safeParse(env);
-  const issues = parsed.success
+  const issues: Issue[] = parsed.success
     ? []
     : parsed.error.issues.map((issue) => ({
         name: String(issue.path[0] ?? "environment"),
@@ -134,9 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
   }
   issues.push(...workspaceModeIssues(env));
   if (!parsed.success || issues.length > 0) {
-    const lines = issues.map(({ name, message }) => {
+    const lines = issues.map(({ name, message, note }) => {
       const where = name in WHERE ? ` (${WHERE[name as keyof typeof WHERE]})` : "";
-      return `  ${name} ${message}${where}`;
+      return `  ${name} ${message}${where}${note ? `; ${note}` : ""}`;
     });
     throw new AppError(
       ErrorCode.ConfigInvalid,
@@ -172,7 +172,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
  * and TOKEN_ENCRYPTION_KEY, and refuses a bot token (as Bolt does: the token comes from each
  * workspace's installation instead).
  */
-function workspaceModeIssues(env: NodeJS.ProcessEnv): Array<{ name: string; message: string }> {
+/** One problem with one variable; `note` comes after where to find it. */
+interface Issue {
+  name: string;
+  message: string;
+  note?: string;
+}
+
+function workspaceModeIssues(env: NodeJS.ProcessEnv): Issue[] {
   const oauthSet = OAUTH_NAMES.filter((name) => isSet(env[name]));
   if (oauthSet.length === 0) {
     return isSet(env.SLACK_BOT_TOKEN)
@@ -180,14 +187,12 @@ function workspaceModeIssues(env: NodeJS.ProcessEnv): Array<{ name: string; mess
       : [
           {
             name: "SLACK_BOT_TOKEN",
-            message:
-              "is missing: set it for one workspace, or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for many (Add to Slack)",
+            message: "is missing",
+            note: "or, for many workspaces (Add to Slack), set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and TOKEN_ENCRYPTION_KEY instead",
           },
         ];
   }
-  const issues: Array<{ name: string; message: string }> = OAUTH_NAMES.filter(
-    (name) => !isSet(env[name]),
-  ).map((name) => ({
+  const issues: Issue[] = OAUTH_NAMES.filter((name) => !isSet(env[name])).map((name) => ({
     name,
     message: `is missing: multi-workspace mode needs ${OAUTH_NAMES.join(", ")} together (${oauthSet.join(", ")} set)`,
   }));

@@ -104,7 +104,7 @@ describe("config: one workspace (token) or many (OAuth)", () => {
 
   it("asks for a bot token or the OAuth variables when neither is set", () => {
     expect(problems({ SLACK_SIGNING_SECRET: base.SLACK_SIGNING_SECRET })).toContain(
-      "SLACK_BOT_TOKEN is missing: set it for one workspace, or set SLACK_CLIENT_ID",
+      "; or, for many workspaces (Add to Slack), set SLACK_CLIENT_ID",
     );
   });
 });
