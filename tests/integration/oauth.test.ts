@@ -165,6 +165,15 @@ describe("many workspaces: Add to Slack (OAuth v2) against the stand-in", () => 
     expect(await stale.text()).toContain("opened in a different browser");
   });
 
+  it("tokens_revoked for user tokens only (the app asks for none) leaves the installation alone", async () => {
+    await sendEvent(
+      h.base,
+      eventCallback({ type: "tokens_revoked", tokens: { oauth: ["U0ALICE"] } }, "EvUSERTOK", ONE),
+    );
+    await h.running.idle();
+    expect(await h.services.installations?.has(ONE.teamId)).toBe(true);
+  });
+
   it("app_uninstalled and tokens_revoked (both, retried) remove the installation and turn nudges off once, keeping the data", async () => {
     const channel = `C${TWO.teamId}`;
     await command(TWO, "/nudges", "on monday 09:00 Europe/Berlin", channel);
