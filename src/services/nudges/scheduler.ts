@@ -11,6 +11,7 @@ import {
   type PostOutcome,
   Sender,
   type SenderOptions,
+  type SendJob,
   type SendResult,
 } from "./sender.ts";
 
@@ -165,12 +166,11 @@ export class NudgeScheduler {
       updatedAt: now.toISOString(),
     };
     const content = await this.weekly(channel, now);
-    const { results, abortedWorkspaces } = await this.sender.run(
-      [{ channelKey: channel.key, workspace: teamId, content }],
-      (job) => this.deps.deliver(job.content),
+    const { results } = await this.sender.run([{ channelKey: channel.key, content }], (job) =>
+      this.deps.deliver(job.content),
     );
-    await this.pauseWorkspaces(abortedWorkspaces);
     const [result] = results;
+    await this.pauseWorkspaces(results, () => teamId);
     if (result?.status === "channel_gone")
       await this.deps.channels.pause(teamId, channelId, result.error ?? "channel_gone");
     return result as SendResult<NudgeContent>;
@@ -252,30 +252,24 @@ export class NudgeScheduler {
     const owned = new Set<string>();
     const jobs = candidates.map((candidate) => {
       this.settled.add(candidate.claim);
-      return {
-        channelKey: candidate.channel.key,
-        workspace: candidate.channel.teamId,
-        content: candidate,
-      };
+      const workspace = candidate.channel.teamId;
+      return { channelKey: candidate.channel.key, workspace, content: candidate };
     });
-    const { results, aborted, abortedWorkspaces } = await this.sender.run(
-      jobs,
-      async ({ content: candidate }) => {
-        if (!owned.has(candidate.claim)) {
-          if (!(await this.claim(candidate.claim, "posting", now))) {
-            await this.reportStuck(candidate.claim);
-            return { ok: true, skipped: true };
-          }
-          owned.add(candidate.claim);
+    const { results, aborted } = await this.sender.run(jobs, async ({ content: candidate }) => {
+      if (!owned.has(candidate.claim)) {
+        if (!(await this.claim(candidate.claim, "posting", now))) {
+          await this.reportStuck(candidate.claim);
+          return { ok: true, skipped: true };
         }
-        this.posting.add(candidate.claim);
-        try {
-          return await this.deps.deliver(await candidate.build());
-        } finally {
-          this.posting.delete(candidate.claim);
-        }
-      },
-    );
+        owned.add(candidate.claim);
+      }
+      this.posting.add(candidate.claim);
+      try {
+        return await this.deps.deliver(await candidate.build());
+      } finally {
+        this.posting.delete(candidate.claim);
+      }
+    });
     for (const result of results) {
       const { claim, channel } = result.job.content;
       if (result.status === "skipped") continue;
@@ -308,7 +302,7 @@ export class NudgeScheduler {
     }
     if (aborted) {
       report.aborted = aborted;
-      if (this.deps.workspaces) await this.pauseWorkspaces(abortedWorkspaces);
+      if (this.deps.workspaces) await this.pauseWorkspaces(results, (job) => job.workspace ?? "");
       else
         this.deps.logger.error(
           `stopped posting nudges: Slack says ${aborted}; check SLACK_BOT_TOKEN and reinstall the app`,
@@ -317,10 +311,21 @@ export class NudgeScheduler {
     return report;
   }
 
-  /** Multi-workspace mode: pauses each workspace whose token failed; the others carry on. */
-  private async pauseWorkspaces(failed: ReadonlyMap<string, string>): Promise<void> {
+  /**
+   * Multi-workspace mode: pauses each workspace whose token failed (its posts came back
+   * "aborted"); the others carry on.
+   */
+  private async pauseWorkspaces(
+    results: readonly SendResult<unknown>[],
+    teamOf: (job: SendJob<unknown>) => string,
+  ): Promise<void> {
     const { workspaces, logger } = this.deps;
     if (!workspaces) return;
+    const failed = new Map<string, string>();
+    for (const { job, status, error } of results) {
+      const teamId = teamOf(job);
+      if (status === "aborted" && !failed.has(teamId)) failed.set(teamId, error ?? "invalid_auth");
+    }
     for (const [teamId, error] of failed) {
       await workspaces.pause(teamId, error);
       logger.error(

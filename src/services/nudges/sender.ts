@@ -57,8 +57,8 @@ export interface SenderOptions {
 /**
  * Posts many messages politely: one per second per channel, several channels at a time, waiting
  * out 429s for as long as Slack's Retry-After says (pausing every worker, since the limit is per
- * method), never letting one failing channel stop the others, and stopping a workspace's posts when its
- * token is no longer valid.
+ * method), never letting one failing channel stop the others, and stopping a workspace's posts
+ * when its token is no longer valid.
  *
  * @example
  * const sender = new Sender(realClock);
@@ -83,13 +83,7 @@ export class Sender {
   async run<T>(
     jobs: readonly SendJob<T>[],
     post: (job: SendJob<T>) => Promise<PostOutcome>,
-  ): Promise<{
-    results: SendResult<T>[];
-    /** The first auth error, if any workspace's token failed. */
-    aborted: string | undefined;
-    /** Each workspace whose token failed, with Slack's error. */
-    abortedWorkspaces: Map<string, string>;
-  }> {
+  ): Promise<{ results: SendResult<T>[]; aborted: string | undefined }> {
     const stale = this.clock.now() - this.perChannelMs;
     for (const [k, at] of this.lastPost) if (at < stale) this.lastPost.delete(k);
     const byChannel = new Map<string, SendJob<T>[]>();
@@ -141,7 +135,8 @@ export class Sender {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, byChannel.size) }, worker));
-    return { results, aborted: abortedWorkspaces.values().next().value, abortedWorkspaces };
+    // The first auth error, if any workspace's token failed (each job's own is in its result).
+    return { results, aborted: abortedWorkspaces.values().next().value };
   }
 
   private async waitForTurn(channelKey: string): Promise<void> {
