@@ -213,5 +213,13 @@ describe("many workspaces: Add to Slack (OAuth v2) against the stand-in", () => 
     expect(
       h.logger.lines.filter((l) => l.includes(`removed from workspace ${TWO.teamId}`)),
     ).toHaveLength(1);
+
+    // Installed again within 30 days: its deadlines are back, and /nudges status says how to resume.
+    expect((await install(h.base, TWO.teamId)).done.status).toBe(200);
+    const list = await command(TWO, "/deadlines", "list", channel);
+    expect(JSON.stringify(list)).toContain("Acme ML intern");
+    const status = JSON.stringify(await command(TWO, "/nudges", "status", channel));
+    expect(status).toContain("InternPrep was removed from this workspace");
+    expect(status).toContain("/nudges on monday 09:00 Europe/Berlin");
   });
 });
