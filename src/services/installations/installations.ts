@@ -245,7 +245,7 @@ export class Installations implements InstallationStore {
         ...(user.refreshToken ? { refreshToken: cipher.open(user.refreshToken) } : {}),
         ...(user.expiresAt !== undefined ? { expiresAt: user.expiresAt } : {}),
       },
-    } as Installation;
+    };
   }
 }
 
