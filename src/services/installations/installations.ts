@@ -175,8 +175,14 @@ export class Installations implements InstallationStore {
   }
 
   private seal(installation: Installation): InstallationRecord {
-    const { cipher } = this;
     const { bot, user, team, enterprise } = installation;
+    // Each token is bound to its workspace and role, so it cannot be moved to another record.
+    const owner = keyOfQuery({
+      teamId: team?.id,
+      enterpriseId: enterprise?.id,
+      isEnterpriseInstall: installation.isEnterpriseInstall === true,
+    });
+    const seal = (token: string, role: string) => this.cipher.seal(token, `${owner}:${role}`);
     return {
       ...(team?.id ? { teamId: team.id } : {}),
       ...(team?.name ? { teamName: team.name } : {}),
@@ -188,8 +194,8 @@ export class Installations implements InstallationStore {
       ...(bot
         ? {
             bot: {
-              token: cipher.seal(bot.token),
-              ...(bot.refreshToken ? { refreshToken: cipher.seal(bot.refreshToken) } : {}),
+              token: seal(bot.token, "bot"),
+              ...(bot.refreshToken ? { refreshToken: seal(bot.refreshToken, "bot-refresh") } : {}),
               ...(bot.expiresAt !== undefined ? { expiresAt: bot.expiresAt } : {}),
               scopes: bot.scopes,
               id: bot.id,
@@ -200,8 +206,8 @@ export class Installations implements InstallationStore {
       user: {
         id: user.id,
         ...(user.scopes ? { scopes: user.scopes } : {}),
-        ...(user.token ? { token: cipher.seal(user.token) } : {}),
-        ...(user.refreshToken ? { refreshToken: cipher.seal(user.refreshToken) } : {}),
+        ...(user.token ? { token: seal(user.token, "user") } : {}),
+        ...(user.refreshToken ? { refreshToken: seal(user.refreshToken, "user-refresh") } : {}),
         ...(user.expiresAt !== undefined ? { expiresAt: user.expiresAt } : {}),
       },
       installedAt: this.now().toISOString(),
@@ -209,8 +215,9 @@ export class Installations implements InstallationStore {
   }
 
   private open(record: InstallationRecord): Installation {
-    const { cipher } = this;
     const { bot, user } = record;
+    const owner = keyOf(record);
+    const open = (sealed: string, role: string) => this.cipher.open(sealed, `${owner}:${role}`);
     return {
       team: record.teamId
         ? { id: record.teamId, ...(record.teamName ? { name: record.teamName } : {}) }
@@ -229,8 +236,8 @@ export class Installations implements InstallationStore {
         ? {
             tokenType: "bot" as const,
             bot: {
-              token: cipher.open(bot.token),
-              ...(bot.refreshToken ? { refreshToken: cipher.open(bot.refreshToken) } : {}),
+              token: open(bot.token, "bot"),
+              ...(bot.refreshToken ? { refreshToken: open(bot.refreshToken, "bot-refresh") } : {}),
               ...(bot.expiresAt !== undefined ? { expiresAt: bot.expiresAt } : {}),
               scopes: bot.scopes,
               id: bot.id,
@@ -240,9 +247,9 @@ export class Installations implements InstallationStore {
         : {}),
       user: {
         id: user.id,
-        token: user.token ? cipher.open(user.token) : undefined,
+        token: user.token ? open(user.token, "user") : undefined,
         scopes: user.scopes,
-        ...(user.refreshToken ? { refreshToken: cipher.open(user.refreshToken) } : {}),
+        ...(user.refreshToken ? { refreshToken: open(user.refreshToken, "user-refresh") } : {}),
         ...(user.expiresAt !== undefined ? { expiresAt: user.expiresAt } : {}),
       },
     };

@@ -77,6 +77,23 @@ describe("Installations (Bolt's InstallationStore over the app's store)", () => 
     });
   });
 
+  it("a token copied into another workspace's record does not open there", async () => {
+    const { store, installations } = await setup();
+    await installations.storeInstallation(installation("T1", "xoxb-one-secret"));
+    await installations.storeInstallation(installation("T2", "xoxb-two-secret"));
+    const records = store.collection(
+      "installations",
+      z.object({ bot: z.object({ token: z.string() }).loose() }).loose(),
+    );
+    const one = await records.get("T1");
+    const two = await records.get("T2");
+    if (!one || !two) throw new Error("both installations should be stored");
+    await records.set("T2", { ...two, bot: { ...two.bot, token: one.bot.token } });
+    await expect(installations.fetchInstallation(query("T2"))).rejects.toMatchObject({
+      code: "token_undecryptable",
+    });
+  });
+
   it("uninstalls exactly once when app_uninstalled and tokens_revoked race (and on retries)", async () => {
     const { installations } = await setup();
     await installations.storeInstallation(installation("T1", "xoxb-one-secret"));

@@ -47,6 +47,13 @@ describe("TokenCipher (AES-256-GCM)", () => {
     }
   });
 
+  it("binds a token to its context: it does not open as another workspace's", () => {
+    const cipher = new TokenCipher(key);
+    const sealed = cipher.seal(token, "T1:bot");
+    expect(cipher.open(sealed, "T1:bot")).toBe(token);
+    expect(() => cipher.open(sealed, "T2:bot")).toThrowError(/for another workspace/);
+  });
+
   it("refuses a key that is not 32 bytes", () => {
     expect(() => new TokenCipher(Buffer.alloc(16))).toThrowError(/32 bytes/);
   });
