@@ -229,7 +229,7 @@ export class Search {
     this.analyzer = new TextAnalyzer(kb.synonyms);
     this.docs = [...kb.entries];
     this.texts = this.docs.map(displayText);
-    this.docs.forEach((entry, doc) => this.docIndex.set(entry.id, doc));
+    for (const [doc, entry] of this.docs.entries()) this.docIndex.set(entry.id, doc);
     this.build();
   }
 
