@@ -2,7 +2,7 @@ import Fuse from "fuse.js";
 import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import { displayText } from "../knowledge-base/knowledge-base.ts";
 import type { Entry, EntryKind } from "../knowledge-base/schema.ts";
-import { type Keyword, stem, TextAnalyzer } from "./text.ts";
+import { asksForATask, type Keyword, stem, TextAnalyzer } from "./text.ts";
 
 /** One hit, best first in a result list. */
 export interface SearchHit {
@@ -223,6 +223,16 @@ export class Search {
   private names = new Map<string, number[]>();
   /** Learned phrasings changed since the index was built: rebuild before the next query. */
   private stale = false;
+  private generation = 0;
+  private wordGeneration = 0;
+  private scratch?: {
+    score: Float64Array;
+    covered: Float64Array;
+    seen: Uint32Array;
+    wordBest: Float64Array;
+    wordCover: Float64Array;
+    wordSeen: Uint32Array;
+  };
 
   constructor(kb: KnowledgeBase, tuning: Partial<SearchTuning> = {}) {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
@@ -284,8 +294,9 @@ export class Search {
         kws.forEach((kw, i) => {
           add(kw.stem, weight, inBody);
           if (!surfaceToTerm.has(kw.word)) surfaceToTerm.set(kw.word, kw.stem);
-          const next = kws[i + 1];
-          if (next) add(`${kw.stem} ${next.stem}`, weight * BIGRAM_FACTOR, inBody);
+          // Word pairs from names and phrasings only: a body's pairs are many and say little.
+          const next = inBody ? undefined : kws[i + 1];
+          if (next) add(`${kw.stem} ${next.stem}`, weight * BIGRAM_FACTOR, false);
         });
       };
       for (const [text, weight] of fieldsOf(entry, this.learned.get(doc) ?? [])) {
@@ -393,30 +404,41 @@ export class Search {
     const totalIdf = resolved.reduce((sum, r) => sum + r.idf, 0);
     if (totalIdf === 0) return { answered: false, hits: [] };
 
-    const scores = new Map<number, { score: number; covered: number }>();
-    const bump = (doc: number, score: number, covered: number) => {
-      const s = scores.get(doc);
-      if (s) {
-        s.score += score;
-        s.covered += covered;
-      } else {
-        scores.set(doc, { score, covered });
-      }
-    };
+    // Scores live in arrays reused across queries (search is synchronous): no per-query maps, so
+    // the cost is the postings of the question's words and nothing else.
+    const { score, covered, seen, wordBest, wordCover, wordSeen } = this.buffers();
+    const round = ++this.generation;
+    const touched: number[] = [];
     const { bodyCoverage } = this.tuning;
     for (const word of resolved) {
       // A word counts once per entry, by its best expansion there.
-      const best = new Map<number, { value: number; cover: number }>();
+      const wordRound = ++this.wordGeneration;
+      const docs: number[] = [];
       for (const { term, quality } of word.expansions) {
+        const idf = this.idf.get(term) ?? 0;
         for (const { doc, weight, bodyOnly } of this.postings.get(term) ?? []) {
-          const value = (this.idf.get(term) ?? 0) * weight * quality;
-          const had = best.get(doc);
-          if (!had || value > had.value) {
-            best.set(doc, { value, cover: word.idf * (bodyOnly ? bodyCoverage : 1) });
+          const value = idf * weight * quality;
+          if (wordSeen[doc] !== wordRound) {
+            wordSeen[doc] = wordRound;
+            wordBest[doc] = value;
+            wordCover[doc] = word.idf * (bodyOnly ? bodyCoverage : 1);
+            docs.push(doc);
+          } else if (value > (wordBest[doc] as number)) {
+            wordBest[doc] = value;
+            wordCover[doc] = word.idf * (bodyOnly ? bodyCoverage : 1);
           }
         }
       }
-      for (const [doc, { value, cover }] of best) bump(doc, value, cover);
+      for (const doc of docs) {
+        if (seen[doc] !== round) {
+          seen[doc] = round;
+          score[doc] = 0;
+          covered[doc] = 0;
+          touched.push(doc);
+        }
+        score[doc] = (score[doc] as number) + (wordBest[doc] as number);
+        covered[doc] = (covered[doc] as number) + (wordCover[doc] as number);
+      }
     }
     for (let i = 0; i + 1 < resolved.length; i++) {
       const left = resolved[i]?.expansions[0];
@@ -425,28 +447,45 @@ export class Search {
       const pair = `${left.term} ${right.term}`;
       const idf = this.idf.get(pair) ?? 0;
       for (const { doc, weight } of this.postings.get(pair) ?? []) {
-        if (scores.has(doc)) bump(doc, idf * weight * left.quality * right.quality, 0);
+        if (seen[doc] === round) {
+          score[doc] = (score[doc] as number) + idf * weight * left.quality * right.quality;
+        }
+      }
+    }
+    for (const doc of this.names.get(nameKey(queryWords)) ?? []) {
+      if (seen[doc] === round) {
+        score[doc] = (score[doc] as number) + totalIdf * (SATURATION + 1) * EXACT_NAME_BONUS;
       }
     }
 
-    for (const doc of this.names.get(nameKey(queryWords)) ?? []) {
-      if (scores.has(doc)) bump(doc, totalIdf * (SATURATION + 1) * EXACT_NAME_BONUS, 0);
-    }
-
+    // Only the best few are kept (insertion into a short list), never a sort of every match.
     const norm = totalIdf * (SATURATION + 1);
+    const keep = Math.max(limit, 1);
     const ranked: Array<{ doc: number; score: number; coverage: number }> = [];
-    for (const [doc, s] of scores) {
+    for (const doc of touched) {
       const entry = this.docs[doc];
       if (!entry || !kinds.has(entry.kind)) continue;
-      const coverage = s.covered / totalIdf;
-      const relevance = (s.score / norm) * (this.lengthNorm[doc] ?? 1);
+      const coverage = (covered[doc] as number) / totalIdf;
+      const relevance = ((score[doc] as number) / norm) * (this.lengthNorm[doc] ?? 1);
       const raw = relevance * (0.5 + 0.5 * coverage);
-      ranked.push({ doc, score: raw / (raw + SQUASH), coverage });
+      const value = raw / (raw + SQUASH);
+      if (ranked.length === keep) {
+        const last = ranked[keep - 1] as { doc: number; score: number };
+        if (value < last.score || (value === last.score && doc > last.doc)) continue;
+        ranked.pop();
+      }
+      let at = ranked.length;
+      while (at > 0) {
+        const prev = ranked[at - 1] as { doc: number; score: number };
+        if (prev.score > value || (prev.score === value && prev.doc < doc)) break;
+        at--;
+      }
+      ranked.splice(at, 0, { doc, score: value, coverage });
     }
-    ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
     const top = ranked[0];
     const answered =
       top !== undefined &&
+      !asksForATask(query) &&
       ((top.coverage >= this.tuning.minCoverage && top.score >= this.tuning.minScore) ||
         top.score >= this.tuning.strongScore);
     const hits = ranked.slice(0, limit).map(({ doc, score }) => {
@@ -461,6 +500,24 @@ export class Search {
       };
     });
     return { answered, hits };
+  }
+
+  /** Per-entry scratch arrays, made once and reused by every query. */
+  private buffers(): NonNullable<Search["scratch"]> {
+    const n = this.docs.length;
+    if (!this.scratch || this.generation > 0xfffffff0 || this.wordGeneration > 0xfffffff0) {
+      this.generation = 0;
+      this.wordGeneration = 0;
+      this.scratch = {
+        score: new Float64Array(n),
+        covered: new Float64Array(n),
+        seen: new Uint32Array(n),
+        wordBest: new Float64Array(n),
+        wordCover: new Float64Array(n),
+        wordSeen: new Uint32Array(n),
+      };
+    }
+    return this.scratch;
   }
 
   /** Maps a query word to index terms: its stem when known, else its nearest vocabulary words. */

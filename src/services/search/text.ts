@@ -36,9 +36,14 @@ const SPECIAL_TOKENS: ReadonlyArray<readonly [RegExp, string]> = [
  * words("Résumé tips for C++ roles?"); // ["resume", "tips", "for", "cpp", "roles"]
  */
 export function words(text: string): string[] {
-  let folded = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-  for (const [pattern, replacement] of SPECIAL_TOKENS)
-    folded = folded.replace(pattern, replacement);
+  // Accents are folded only when there are any: most text is plain ASCII.
+  let folded = (
+    /[^\x00-\x7f]/.test(text) ? text.normalize("NFKD").replace(/\p{M}/gu, "") : text
+  ).toLowerCase();
+  if (/[+/#.]/.test(folded)) {
+    for (const [pattern, replacement] of SPECIAL_TOKENS)
+      folded = folded.replace(pattern, replacement);
+  }
   return folded
     .replace(/['’]/g, "")
     .split(/[^a-z0-9]+/)
@@ -67,6 +72,8 @@ export function keywords(text: string): Array<{ word: string; stem: string }> {
     .map((word) => ({ word, stem: stem(word) }));
 }
 
+const STEM_CACHE_SIZE = 50_000;
+
 /** A meaningful word of a text and its search key. */
 export interface Keyword {
   word: string;
@@ -93,6 +100,7 @@ interface Phrase {
  */
 export class TextAnalyzer {
   private readonly single = new Map<string, Keyword[]>();
+  private readonly stems = new Map<string, string>();
   /** Phrases by the stem of their first word, longest first. */
   private readonly phrases = new Map<string, Phrase[]>();
   /** Every word of a synonym term, mapped to the index term it stands for (for typo correction). */
@@ -125,7 +133,7 @@ export class TextAnalyzer {
   /** The meaningful words of a text, in order, synonyms applied. */
   keywords(text: string): Keyword[] {
     const all = words(text);
-    const stems = all.map(stem);
+    const stems = all.map((w) => this.stemOf(w));
     const out: Keyword[] = [];
     for (let i = 0; i < all.length; i++) {
       const phrase = this.phraseAt(stems, i);
@@ -142,9 +150,45 @@ export class TextAnalyzer {
     return out;
   }
 
+  /** Stems are remembered: building the index stems the same few thousand words many times. */
+  private stemOf(word: string): string {
+    let found = this.stems.get(word);
+    if (found === undefined) {
+      found = stem(word);
+      if (this.stems.size >= STEM_CACHE_SIZE) this.stems.clear();
+      this.stems.set(word, found);
+    }
+    return found;
+  }
+
   private phraseAt(stems: readonly string[], at: number): Phrase | undefined {
     const candidates = this.phrases.get(stems[at] as string);
     if (!candidates) return undefined;
     return candidates.find((p) => p.stems.every((s, k) => stems[at + k] === s));
   }
+}
+
+/**
+ * "Write my cover letter for me", "fix my code", "find the eigenvalues of …": requests to do a
+ * task rather than questions. The bot answers questions from its knowledge base; it declines
+ * these honestly (with the closest entries as suggestions) instead of answering something else.
+ */
+const TASK_REQUEST =
+  /^(?:(?:pls|please|plz|ok|hey|yo|can you|could you|can u|could u|would you|will you)\s+)*(?:write|rewrite|build|create|generate|draw|summari[sz]e|translate|fix|debug|solve|calculate|compute|set|book|code|implement|diagnose|finish|complete|proofread|grade)\s+(?:me|my|this|these|that|the|a|an|it|up|out|us|all)\b/;
+const HOMEWORK =
+  /\b(?:do|finish|solve|answer)\s+(?:my|this|these)\s+(?:hw|homework|assignment|exam|quiz|test)\b|\bhelp me cheat\b/;
+/** A pasted error message or stack trace: debugging code is not what the bot does. */
+const ERROR_TRACE = /\b[A-Z]\w*(?:Error|Exception):|Traceback \(most recent call last\)/;
+
+/**
+ * True when a message asks the bot to do something (write, fix, solve…) or pastes an error,
+ * rather than asking a question it could answer.
+ *
+ * @example
+ * asksForATask("write my cover letter for me"); // true
+ * asksForATask("how do i write a cover letter"); // false
+ */
+export function asksForATask(text: string): boolean {
+  const plain = text.trim().toLowerCase().replace(/\s+/g, " ");
+  return TASK_REQUEST.test(plain) || HOMEWORK.test(plain) || ERROR_TRACE.test(text);
 }
