@@ -45,7 +45,9 @@ describe("search quality on the evaluation sets", () => {
     expect(nearMisses * 2).toBeGreaterThanOrEqual(outOfScope);
     const inTune = new Set(questions(tune).map(norm));
     expect(questions(test).filter((q) => inTune.has(norm(q)))).toEqual([]);
-    const copied = [...questions(tune), ...questions(test)].filter((q) => faqPhrasings.has(norm(q)));
+    const copied = [...questions(tune), ...questions(test)].filter((q) =>
+      faqPhrasings.has(norm(q)),
+    );
     expect(copied, "questions that are a FAQ's own phrasing").toEqual([]);
     const unknown = [...tune.inScope, ...test.inScope].flatMap(({ expect: ids }) =>
       ids.filter((id) => !knownIds.has(id)),
