@@ -20,7 +20,22 @@ export interface SearchResult {
   /** False when even the best hit is not good enough to show as an answer. */
   answered: boolean;
   hits: SearchHit[];
+  /** What the answer/decline decision was made on, for tuning and for "not sure" replies. */
+  signals: SearchSignals;
 }
+
+export interface SearchSignals {
+  /** The best hit's score in [0, 1]. */
+  score: number;
+  /** Share of the question's word weight the best hit covers, in [0, 1]. */
+  coverage: number;
+  /** Share of the question's word weight the knowledge base knows at all, in [0, 1]. */
+  known: number;
+  /** The message asks the bot to do something rather than asking a question. */
+  task: boolean;
+}
+
+const NO_SIGNALS: SearchSignals = { score: 0, coverage: 0, known: 0, task: false };
 
 export interface SearchOptions {
   /** At most this many hits (default 3). */
@@ -57,9 +72,9 @@ export interface SearchTuning {
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
-  minCoverage: 0.5,
-  minScore: 0.2,
-  strongScore: 0.3,
+  minCoverage: 0.3,
+  minScore: 0.18,
+  strongScore: 0.22,
   typoThreshold: 0.5,
   unknownWordWeight: 0.8,
   lengthDamping: 0.25,
@@ -402,7 +417,7 @@ export class Search {
     );
     const resolved = unique.map((kw) => this.resolve(kw.word, kw.stem));
     const totalIdf = resolved.reduce((sum, r) => sum + r.idf, 0);
-    if (totalIdf === 0) return { answered: false, hits: [] };
+    if (totalIdf === 0) return { answered: false, hits: [], signals: NO_SIGNALS };
 
     // Scores live in arrays reused across queries (search is synchronous): no per-query maps, so
     // the cost is the postings of the question's words and nothing else.
@@ -483,11 +498,14 @@ export class Search {
       ranked.splice(at, 0, { doc, score: value, coverage });
     }
     const top = ranked[0];
-    const answered =
-      top !== undefined &&
-      !asksForATask(query) &&
-      ((top.coverage >= this.tuning.minCoverage && top.score >= this.tuning.minScore) ||
-        top.score >= this.tuning.strongScore);
+    const knownIdf = resolved.reduce((sum, r) => sum + (r.expansions.length > 0 ? r.idf : 0), 0);
+    const signals: SearchSignals = {
+      score: top?.score ?? 0,
+      coverage: Math.min(1, top?.coverage ?? 0),
+      known: knownIdf / totalIdf,
+      task: asksForATask(query),
+    };
+    const answered = top !== undefined && this.confident(signals);
     const hits = ranked.slice(0, limit).map(({ doc, score }) => {
       const entry = this.docs[doc] as Entry;
       return {
@@ -499,7 +517,14 @@ export class Search {
         entry,
       };
     });
-    return { answered, hits };
+    return { answered, hits, signals };
+  }
+
+  /** The decline rule: is the best hit good enough to show as the answer? */
+  private confident({ score, coverage, task }: SearchSignals): boolean {
+    if (task) return false;
+    const { minCoverage, minScore, strongScore } = this.tuning;
+    return (coverage >= minCoverage && score >= minScore) || score >= strongScore;
   }
 
   /** Per-entry scratch arrays, made once and reused by every query. */

@@ -38,7 +38,7 @@ const SPECIAL_TOKENS: ReadonlyArray<readonly [RegExp, string]> = [
 export function words(text: string): string[] {
   // Accents are folded only when there are any: most text is plain ASCII.
   let folded = (
-    /[^\x00-\x7f]/.test(text) ? text.normalize("NFKD").replace(/\p{M}/gu, "") : text
+    /[^\p{ASCII}]/u.test(text) ? text.normalize("NFKD").replace(/\p{M}/gu, "") : text
   ).toLowerCase();
   if (/[+/#.]/.test(folded)) {
     for (const [pattern, replacement] of SPECIAL_TOKENS)
@@ -174,7 +174,7 @@ export class TextAnalyzer {
  * these honestly (with the closest entries as suggestions) instead of answering something else.
  */
 const TASK_REQUEST =
-  /^(?:(?:pls|please|plz|ok|hey|yo|can you|could you|can u|could u|would you|will you)\s+)*(?:write|rewrite|build|create|generate|draw|summari[sz]e|translate|fix|debug|solve|calculate|compute|set|book|code|implement|diagnose|finish|complete|proofread|grade)\s+(?:me|my|this|these|that|the|a|an|it|up|out|us|all)\b/;
+  /^(?:(?:pls|please|plz|ok|hey|yo|can you|could you|can u|could u|would you|will you)\s+)*(?:write|rewrite|build|make|create|generate|draw|summari[sz]e|translate|fix|debug|solve|calculate|compute|set|book|code|implement|diagnose|finish|complete|proofread|grade)\s+(?:me|my|this|these|that|the|a|an|it|up|out|us|all)\b(?! (?:resume|cv|portfolio|github|linkedin)\b)/;
 const HOMEWORK =
   /\b(?:do|finish|solve|answer)\s+(?:my|this|these)\s+(?:hw|homework|assignment|exam|quiz|test)\b|\bhelp me cheat\b/;
 /** A pasted error message or stack trace: debugging code is not what the bot does. */

@@ -24,12 +24,18 @@ describe("text", () => {
   });
 });
 
-const faq = (id: string, title: string, phrasings: string[], tags: string[] = []): Entry => ({
+const faq = (
+  id: string,
+  title: string,
+  phrasings: string[],
+  tags: string[] = [],
+  answer = `Answer to ${title}`,
+): Entry => ({
   kind: "faq",
   id,
   title,
   phrasings,
-  answer: `Answer to ${title}`,
+  answer,
   tags,
   topics: [],
   roles: [],
@@ -156,14 +162,14 @@ describe("search beyond names and phrasings", () => {
   const kb = new KnowledgeBase(
     [
       faq("metrics", "Which evaluation metric should I use?", ["how to evaluate a model"]),
-      {
-        ...faq("pay", "How much do interns earn?", ["intern pay"]),
-        answer: "Hourly rates vary by city and company.",
-      },
-      {
-        ...faq("fraud", "Precision and recall", ["precision vs recall"]),
-        answer: "In fraud detection a missed case costs more than a false alarm, so favour recall.",
-      },
+      faq("pay", "How much do interns earn?", ["intern pay"], [], "Rates vary by city."),
+      faq(
+        "fraud",
+        "Precision and recall",
+        ["precision vs recall"],
+        [],
+        "In fraud detection a missed case costs more than a false alarm, so favour recall.",
+      ),
     ],
     [{ id: "salary", terms: ["salary", "pay", "interns make"] }],
   );
