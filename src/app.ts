@@ -23,6 +23,7 @@ try {
   const installations = config.oauth
     ? new Installations(store, new TokenCipher(config.oauth.tokenKey))
     : undefined;
+  await installations?.checkKey();
   const services = createServices(kb, store, {
     deliver: createDeliver(
       config.oauth && installations

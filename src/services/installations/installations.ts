@@ -62,6 +62,7 @@ export class Installations implements InstallationStore {
   private readonly paused: Collection<z.infer<typeof PausedSchema>>;
   private readonly uninstalled: Collection<z.infer<typeof UninstalledSchema>>;
   private readonly claims: Collection<string>;
+  private readonly canary: Collection<string>;
 
   constructor(
     store: Store,
@@ -72,6 +73,31 @@ export class Installations implements InstallationStore {
     this.paused = store.collection("paused-workspaces", PausedSchema);
     this.uninstalled = store.collection("uninstalled-workspaces", UninstalledSchema);
     this.claims = store.collection("uninstall-claims", z.string());
+    this.canary = store.collection("token-key-check", Sealed);
+  }
+
+  /**
+   * Checks at start-up that TOKEN_ENCRYPTION_KEY is the key the stored tokens were sealed with (a
+   * small sealed value kept beside them), so a wrong key stops start-up with one clear line
+   * instead of failing every workspace later. The first start stores it.
+   *
+   * @throws {AppError} `config_invalid` when the key is not the one in use.
+   */
+  async checkKey(): Promise<void> {
+    const sealed = await this.canary.get("current");
+    if (sealed === undefined) {
+      await this.canary.claim("current", this.cipher.seal(KEY_CHECK, KEY_CHECK));
+      return;
+    }
+    try {
+      if (this.cipher.open(sealed, KEY_CHECK) === KEY_CHECK) return;
+    } catch {
+      // Reported below, with what to do.
+    }
+    throw new AppError(
+      ErrorCode.ConfigInvalid,
+      "InternPrep cannot start: TOKEN_ENCRYPTION_KEY is not the key the stored workspace tokens were encrypted with. Set the key they were stored with (from your backups); with a new key, every workspace has to install the app again",
+    );
   }
 
   /** Saves a (re)installation: clears a pause and cancels a pending purge of that workspace. */
@@ -255,6 +281,9 @@ export class Installations implements InstallationStore {
     };
   }
 }
+
+/** What the start-up key check seals. */
+const KEY_CHECK = "internprep-token-key-check";
 
 /** An uninstalled workspace's data is kept this long, then purged. */
 export const RETAIN_MS = 30 * 24 * 60 * 60 * 1000;

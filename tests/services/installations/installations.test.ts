@@ -66,6 +66,16 @@ describe("Installations (Bolt's InstallationStore over the app's store)", () => 
     );
   });
 
+  it("at start-up, a TOKEN_ENCRYPTION_KEY other than the one in use stops with one clear line", async () => {
+    const { store, installations } = await setup();
+    await installations.checkKey(); // the first start remembers the key
+    await installations.checkKey();
+    const otherKey = new Installations(store, new TokenCipher(Buffer.alloc(32, 3)));
+    await expect(otherKey.checkKey()).rejects.toThrowError(
+      /TOKEN_ENCRYPTION_KEY is not the key the stored workspace tokens were encrypted with/,
+    );
+  });
+
   it("refuses a stored token that is not encrypted", async () => {
     const { store, installations } = await setup();
     await installations.storeInstallation(installation("T1", "xoxb-one-secret"));
