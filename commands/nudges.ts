@@ -1,5 +1,6 @@
 import {
   renderNudgeNowProblem,
+  renderNudgesDamaged,
   renderNudgesHelp,
   renderNudgesOff,
   renderNudgesOn,
@@ -75,7 +76,12 @@ export const nudgesCommand: SlashCommand = {
           });
           return;
         case "status": {
-          const { schedule } = await channels.get(team, channel);
+          const state = await channels.inspect(team, channel);
+          if (state === "damaged") {
+            await respond({ response_type: "ephemeral", ...renderNudgesDamaged() });
+            return;
+          }
+          const { schedule } = state;
           const active = schedule?.enabled && !schedule.pausedReason;
           await respond({
             response_type: "ephemeral",

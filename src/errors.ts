@@ -6,6 +6,8 @@ export const ErrorCode = {
   KnowledgeBaseInvalid: "knowledge_base_invalid",
   ConfigInvalid: "config_invalid",
   StoredValueInvalid: "stored_value_invalid",
+  /** The store could not read or write (disk full, read-only, damaged, unreachable). */
+  StoreUnavailable: "store_unavailable",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -54,8 +54,10 @@ export function createSlackApp(
     path: "/healthz",
     method: ["GET"],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(ready ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: ready }));
+      // Not ready, or the store cannot write: a balancer should send requests elsewhere.
+      const store = services.store.healthy();
+      res.writeHead(ready && store ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: ready && store, ...(store ? {} : { store: "unavailable" }) }));
     },
   };
   const common = {

@@ -3,7 +3,17 @@ import type { Deadline } from "../services/deadlines/deadlines.ts";
 import type { Schedule } from "../services/nudges/channels.ts";
 import type { DeadlineReminder, WeeklyNudge } from "../services/nudges/scheduler.ts";
 import { formatDate, formatInstant, weekdayName } from "../services/scheduling/time.ts";
-import { context, divider, escapeText, header, type Message, message, section } from "./kit.ts";
+import {
+  context,
+  divider,
+  escapeText,
+  header,
+  LIMITS,
+  type Message,
+  message,
+  section,
+  truncate,
+} from "./kit.ts";
 
 /** "in 3 days", "tomorrow", "today". */
 export function daysLeftText(days: number): string {
@@ -139,6 +149,21 @@ export function renderReminder(reminder: DeadlineReminder): Message {
   );
 }
 
+/**
+ * A nudge or reminder as text only, for when Slack refuses its blocks (`invalid_blocks`,
+ * `msg_blocks_too_long`) or its length: the same words, within the text limit.
+ */
+export function renderNudgePlainText(rendered: Message): { text: string } {
+  const parts: string[] = [];
+  for (const block of rendered.blocks) {
+    if (block.type === "header") parts.push(`*${block.text.text}*`);
+    else if (block.type === "section" && block.text) parts.push(block.text.text);
+    else if (block.type === "context")
+      for (const element of block.elements) if ("text" in element) parts.push(element.text);
+  }
+  return { text: truncate(parts.join("\n\n") || rendered.text, LIMITS.fallbackText) };
+}
+
 const NUDGES_USAGE = [
   "`/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]` — e.g. `/nudges on monday 09:00 America/New_York` (no timezone: yours from Slack)",
   "`/nudges off` · `/nudges status` · `/nudges now` (post this week's nudge now) · `/nudges help`",
@@ -174,6 +199,13 @@ export function renderNudgesStatus(
     text = `Nudges are *on*: every ${weekdayName(schedule.weekday)} at ${schedule.time} (${schedule.timezone}).${next ? `\nNext: ${formatInstant(next, schedule.timezone)}.` : ""}\nReminders go out 3 days and 1 day before each deadline, at the same time of day.`;
   }
   return message(text.replace(/[*`]/g, ""), [section(text)]);
+}
+
+/** `/nudges status` when the channel's stored settings fail their schema. */
+export function renderNudgesDamaged(): Message {
+  const text =
+    "This channel's nudge settings are *damaged* (they could not be read), so no nudges are posted here. Set them again with `/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]`.";
+  return message(text.replace(/[*`]/g, ""), [section(`:warning: ${text}`)]);
 }
 
 export function renderNudgesOn(schedule: Schedule, next: Date, by: string): Message {

@@ -27,6 +27,8 @@ export function startNudgeCron(
   });
   void tick();
   return async () => {
+    // A run in progress finishes the posts in flight only; the rest is posted after a restart.
+    scheduler.stop();
     await task.stop();
     await task.destroy();
     await running;
