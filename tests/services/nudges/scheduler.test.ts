@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { Deadlines } from "../../../src/services/deadlines/deadlines.ts";
 import type { KnowledgeBase } from "../../../src/services/knowledge-base/knowledge-base.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../../src/services/knowledge-base/load.ts";
@@ -37,9 +38,9 @@ function setup(
   const clock = new VirtualClock(Date.parse(start));
   const now = () => new Date(clock.now());
   const posted: NudgeContent[] = [];
-  const channels = new ChannelSettings(store, now);
-  const deadlines = new Deadlines(store, now);
   const logger = memoryLogger();
+  const channels = new ChannelSettings(store, now, logger);
+  const deadlines = new Deadlines(store, now);
   const scheduler = new NudgeScheduler({
     store,
     kb,
@@ -292,5 +293,41 @@ describe("when posting fails", () => {
     await s.scheduler.tick(new Date("2027-01-11T09:05:00Z"));
     await s.scheduler.tick(new Date("2027-01-11T09:06:00Z"));
     expect(weekly(s.posted)).toHaveLength(1);
+  });
+});
+
+describe("a damaged record", () => {
+  it("stops only its own channel: logged once with its key, the others are nudged", async () => {
+    const store = await openStore("memory://");
+    const s = setup(store, "2027-01-10T12:00:00Z");
+    for (const c of ["A", "BAD", "C", "DL"]) await s.weeklyAt(c, 1, "09:00", "UTC");
+    await s.deadlines.add("T", "DL", { date: { date: "2027-01-12" }, title: "Due" }, "U", "UTC");
+    // One channel's settings and another's deadlines fail their schemas; the index gets junk.
+    const raw = (name: string) => store.collection(name, z.unknown());
+    const bad = (await raw("channels").get("T:BAD")) as { schedule: object };
+    await raw("channels").set("T:BAD", { ...bad, schedule: { ...bad.schedule, weekday: 9 } });
+    await raw("deadlines").set("T:DL", { items: [{ id: 42 }] });
+    await raw("schedules").update("all", (v) => ({ ...(v as object), "T:JUNK": [1, 2] }));
+
+    s.clock.set("2027-01-11T08:59:00Z");
+    await s.runUntil("2027-01-11T09:10:00Z");
+    expect(
+      weekly(s.posted)
+        .map((p) => p.channelId)
+        .sort(),
+    ).toEqual(["A", "C"]);
+    const about = (key: string) => s.logger.lines.filter((l) => l.includes(key));
+    expect(about("channels:T:BAD")).toEqual([
+      expect.stringContaining(
+        "warn no nudges for T:BAD until its settings are set again (/nudges on): stored value channels:T:BAD does not match its schema",
+      ),
+    ]);
+    expect(about("deadlines:T:DL").length).toBeGreaterThanOrEqual(1);
+    expect(new Set(about("deadlines:T:DL")).size).toBe(about("deadlines:T:DL").length);
+
+    // Setting the schedule again repairs the channel.
+    await s.weeklyAt("BAD", 1, "09:20", "UTC");
+    await s.runUntil("2027-01-11T09:21:00Z");
+    expect(weekly(s.posted).map((p) => p.channelId)).toContain("BAD");
   });
 });
