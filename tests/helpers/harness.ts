@@ -63,6 +63,8 @@ export async function startHarness(
     clock?: Clock;
     cron?: boolean;
     socketMode?: boolean;
+    /** How long the nudge sender waits for Slack before the outcome counts as unknown. */
+    slackTimeoutMs?: number;
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
@@ -80,7 +82,7 @@ export async function startHarness(
   const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
   const logger = memoryLogger();
   const store = options.store ?? (await openStore(config.storeUrl, (e) => logger.error(e.message)));
-  const nudgeClient = createNudgeClient(config);
+  const nudgeClient = createNudgeClient(config, options.slackTimeoutMs);
   const services = createServices(kb, store, {
     deliver: createDeliver(nudgeClient),
     find: createFind(nudgeClient),

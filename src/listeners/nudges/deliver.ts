@@ -15,13 +15,16 @@ const HISTORY_PAGES = 10;
 /** Slack refused the message's content: posting it again as it is would fail again. */
 export const CONTENT_REFUSED = new Set(["invalid_blocks", "msg_too_long", "msg_blocks_too_long"]);
 
-/** A Web API client for nudges: rate-limited calls come back as errors for the sender to pace. */
-export function createNudgeClient(config: Config): WebClient {
+/**
+ * A Web API client for nudges: rate-limited calls come back as errors for the sender to pace, and
+ * a call unanswered after `timeoutMs` ends (its outcome unknown).
+ */
+export function createNudgeClient(config: Config, timeoutMs = REQUEST_TIMEOUT_MS): WebClient {
   return new WebClient(config.botToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
-    timeout: REQUEST_TIMEOUT_MS,
+    timeout: timeoutMs,
   });
 }
 
@@ -110,7 +113,7 @@ export function outcomeOf(error: WebAPICallError): PostOutcome {
         ...(error.statusCode >= 500 ? { uncertain: true } : {}),
       };
     case ErrorCode.RequestError: {
-      const cause = (error.original as { code?: unknown } | undefined)?.code;
+      const cause = networkCode(error.original);
       // A refused connection never reached Slack; anything else (reset, timeout) may have.
       if (cause === "ECONNREFUSED") return { ok: false, error: "connection_refused" };
       return {
@@ -122,4 +125,21 @@ export function outcomeOf(error: WebAPICallError): PostOutcome {
     default:
       return { ok: false, error: (error as Error).message ?? "request_failed", uncertain: true };
   }
+}
+
+/** The system error code (ECONNREFUSED, ECONNRESET…) under a failed fetch, if any. */
+function networkCode(error: unknown): string | undefined {
+  for (
+    let e = error as
+      | { code?: unknown; cause?: unknown; errors?: unknown[]; name?: unknown }
+      | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (typeof e.code === "string" && /^E[A-Z]+$/.test(e.code)) return e.code;
+    const inner = e.errors?.[0] as { code?: unknown } | undefined;
+    if (typeof inner?.code === "string") return inner.code;
+    if (e.name === "TimeoutError") return "ETIMEDOUT";
+  }
+  return undefined;
 }
