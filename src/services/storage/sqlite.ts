@@ -1,4 +1,5 @@
-import { mkdir } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
@@ -169,7 +170,8 @@ export async function openSqliteStore(
     await own.run("ROLLBACK");
   } catch (error) {
     await own?.close().catch(() => undefined);
-    throw new AppError(ErrorCode.StoreUnavailable, openProblem(where, error), { cause: error });
+    const readOnly = (await writable(where)) === false ? { code: "SQLITE_READONLY" } : error;
+    throw new AppError(ErrorCode.StoreUnavailable, openProblem(where, readOnly), { cause: error });
   }
   const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: BUSY_TIMEOUT_MS });
   const keyv = new Keyv({ store: adapter, namespace: NAMESPACE });
@@ -183,6 +185,19 @@ export async function openSqliteStore(
     },
     { name: `sqlite store ${where}`, onError },
   );
+}
+
+/** False when the file (or, for a new file, its folder) exists and this process may not write it. */
+async function writable(file: string): Promise<boolean | undefined> {
+  for (const target of [file, path.dirname(file)]) {
+    try {
+      await access(target, constants.W_OK);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") return false;
+    }
+  }
+  return undefined;
 }
 
 /** What is wrong with a store file that could not be opened, and what to do about it. */
