@@ -134,6 +134,25 @@ describe("a store that cannot write (a full disk)", () => {
     expect(store.healthy()).toBe(true);
   });
 
+  it("tries a small write of its own when asked whether it is healthy, at most every 5 s, and recovers", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const disk = new FullDisk();
+      const store = storeOnDisk(disk);
+      disk.full = true;
+      await expect(store.collection("c", Counter).set("k", { n: 1 })).rejects.toThrow();
+      expect(store.healthy()).toBe(false);
+      disk.full = false;
+      await vi.waitFor(() => Promise.resolve());
+      expect(store.healthy()).toBe(false);
+      vi.setSystemTime(Date.now() + 5000);
+      store.healthy();
+      await vi.waitFor(() => expect(store.healthy()).toBe(true));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("reports a failed read as a failure, not as a missing value", async () => {
     const disk = new FullDisk();
     disk.get = async () => {
