@@ -309,6 +309,8 @@ export class NudgeScheduler {
     // Each message is claimed just before it is posted (not the whole run up front), so a crash
     // or a stop leaves the rest of the run unclaimed, for the next tick or process to post.
     const held = new Map<string, Held>();
+    /** Claims another live process is posting: looked at again next tick, in case it dies. */
+    const busy = new Set<string>();
     const jobs = candidates.map((candidate) => {
       this.settled.add(candidate.claim);
       return { channelKey: candidate.channel.key, content: candidate };
@@ -318,8 +320,10 @@ export class NudgeScheduler {
       async ({ content: candidate }, attempt) => {
         let hold = held.get(candidate.claim);
         if (!hold) {
-          hold = await this.take(candidate.claim, now);
-          if (!hold) return { ok: true, skipped: true };
+          const taken = await this.take(candidate.claim, now);
+          if (taken === "busy") busy.add(candidate.claim);
+          if (!taken || taken === "busy") return { ok: true, skipped: true };
+          hold = taken;
           held.set(candidate.claim, hold);
         }
         return this.postHeld(candidate, hold, attempt);
@@ -329,7 +333,10 @@ export class NudgeScheduler {
         // Recorded as each one ends, so a crash mid-run leaves only the posts in flight unsettled.
         onResult: async (result) => {
           const { claim, channel } = result.job.content;
-          if (result.status === "skipped") return;
+          if (result.status === "skipped") {
+            if (busy.has(claim)) this.settled.delete(claim);
+            return;
+          }
           if (result.status === "stopped") {
             report.stopped = (report.stopped ?? 0) + 1;
             this.settled.delete(claim);
@@ -425,13 +432,15 @@ export class NudgeScheduler {
 
   /**
    * Claims a message for this process: a fresh claim, or one whose holder is gone (a process that
-   * died mid-post, or this process after an unconfirmed post). Undefined if someone else has it.
+   * died mid-post, or this process after an unconfirmed post). "busy" while another live process
+   * is posting it; undefined once it is settled.
    */
-  private async take(claim: string, now: Date): Promise<Held | undefined> {
+  private async take(claim: string, now: Date): Promise<Held | "busy" | undefined> {
     const fresh: Sent = { state: "posting", at: now.toISOString(), owner: this.owner };
     if (await this.sent.claim(claim, fresh)) return { since: now.getTime() };
     const existing = await this.sent.get(claim);
-    if (existing && !this.takeable(claim, existing)) return undefined;
+    if (existing && !this.takeable(claim, existing))
+      return existing.state === "posting" ? "busy" : undefined;
     let taken: Held | undefined;
     await this.sent.update(claim, (current) => {
       taken = undefined;

@@ -1,7 +1,8 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { Deadlines } from "../../../src/services/deadlines/deadlines.ts";
 import type { KnowledgeBase } from "../../../src/services/knowledge-base/knowledge-base.ts";
@@ -329,5 +330,39 @@ describe("a damaged record", () => {
     await s.weeklyAt("BAD", 1, "09:20", "UTC");
     await s.runUntil("2027-01-11T09:21:00Z");
     expect(weekly(s.posted).map((p) => p.channelId)).toContain("BAD");
+  });
+});
+
+describe("a claim held by another process", () => {
+  it("is left alone while that process runs, and completed by a tick after it is gone", async () => {
+    const store = await openStore("memory://");
+    const slack: FakeSlack = [];
+    const a = setup(store, "2027-01-10T12:00:00Z", () => new Promise<never>(() => {}), slack);
+    await a.weeklyAt("C", 1, "09:00", "UTC");
+    // Process A (a real process, so it can die) claims the nudge and hangs while posting it.
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"]);
+    const deps = (
+      a.scheduler as unknown as { deps: ConstructorParameters<typeof NudgeScheduler>[0] }
+    ).deps;
+    const processA = new NudgeScheduler({
+      ...deps,
+      owner: { host: hostname(), pid: other.pid as number, instance: "A" },
+    });
+    void processA.tick(new Date("2027-01-11T09:00:05Z"));
+    await vi.waitFor(async () =>
+      expect(await store.collection("sent", z.unknown()).get("weekly:T:C:2027-W02")).toBeDefined(),
+    );
+
+    const b = setup(store, "2027-01-11T09:01:00Z", undefined, slack);
+    expect((await b.scheduler.tick(new Date("2027-01-11T09:01:00Z"))).posted).toBe(0);
+    other.kill("SIGKILL");
+    await new Promise((resolve) => other.on("exit", resolve));
+    expect((await b.scheduler.tick(new Date("2027-01-11T09:02:00Z"))).posted).toBe(1);
+    expect(slack.map((m) => m.content.channelId)).toEqual(["C"]);
+    expect(b.logger.lines).toContainEqual(
+      expect.stringContaining(
+        "weekly:T:C:2027-W02 was being posted when its process stopped; Slack does not have it, so it is posted now",
+      ),
+    );
   });
 });
