@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { freePort, runEntry, type Spawned, waitForLine } from "../../src/dev/processes.ts";
 import { SIGNING_SECRET, sendCommand } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
@@ -9,26 +10,38 @@ import { ChannelSettings } from "../../src/services/nudges/channels.ts";
 import { openStore } from "../../src/services/storage/store.ts";
 
 // Real app processes (`src/app.ts`, as `npm start` runs it) on one SQLite file, against the Slack
-// stand-in. Each run posts a few hundred nudges within seconds; nothing here waits on a clock.
+// stand-in. Each run posts a few hundred nudges; a test takes 10-15 s alone (the 60 s limit leaves
+// room for a loaded machine), and nothing here waits on a clock.
 
 const channel = (i: number) => `C${String(i).padStart(5, "0")}`;
 const TICK_DONE = /nudge tick: posted \d+/;
 
-/** `count` channels with their weekly nudge due 10 minutes ago (set a week ago). */
+/**
+ * `count` channels with their weekly nudge due 10 minutes ago (set a week ago): the first through
+ * `/nudges on`'s own code, the rest as copies of its record, written at once (seeding is not what
+ * these tests are about).
+ */
 async function seed(file: string, count: number): Promise<void> {
   const store = await openStore(`sqlite://${file}`);
   const now = Date.now();
   const due = new Date(now - 10 * 60_000);
   const time = `${String(due.getUTCHours()).padStart(2, "0")}:${String(due.getUTCMinutes()).padStart(2, "0")}`;
-  const channels = new ChannelSettings(store, () => new Date(now - 7 * 86_400_000));
+  const settings = new ChannelSettings(store, () => new Date(now - 7 * 86_400_000));
+  await settings.turnOn(
+    "T0001",
+    channel(0),
+    { weekday: due.getUTCDay() || 7, time, timezone: "UTC" },
+    "U0ORG",
+  );
+  const records = store.collection("channels", z.record(z.string(), z.unknown()));
+  const first = (await records.get(`T0001:${channel(0)}`)) as Record<string, unknown>;
+  const index: Record<string, number> = {};
   for (let i = 0; i < count; i++) {
-    await channels.turnOn(
-      "T0001",
-      channel(i),
-      { weekday: due.getUTCDay() || 7, time, timezone: "UTC" },
-      "U0ORG",
-    );
+    index[`T0001:${channel(i)}`] = 1;
+    if (i > 0) await records.set(`T0001:${channel(i)}`, { ...first, channelId: channel(i) });
   }
+  await store.collection("schedules", z.record(z.string(), z.number())).set("all", index);
+  expect(await settings.scheduled()).toHaveLength(count);
   await store.close();
 }
 
@@ -103,7 +116,7 @@ describe("app processes sharing one store", () => {
       const before = atCrash[Number(id?.slice(1))];
       expect(said === "has it" ? before === 1 : before === 0, `${id}: ${said}`).toBe(true);
     }
-  }, 30_000);
+  }, 60_000);
 
   it("SIGTERM in the middle of a run: finishes what is in flight and exits within 10 s; a restart posts the rest, each once", async () => {
     await seed(file, 500);
@@ -125,7 +138,7 @@ describe("app processes sharing one store", () => {
     expect(nudgesPer(500).filter((n) => n !== 1)).toEqual([]);
     // Nothing was left half-posted: the stop finished every post it had started.
     expect(second.app.output.join("\n")).not.toContain("was being posted when");
-  }, 30_000);
+  }, 60_000);
 
   it("two processes started together: 300 channels due, each nudged exactly once; 100 concurrent /nudges on across both, none lost", async () => {
     await seed(file, 300);
@@ -158,5 +171,5 @@ describe("app processes sharing one store", () => {
     await store.close();
     expect(scheduled.filter((c) => c.channelId.startsWith("D"))).toHaveLength(100);
     expect(scheduled).toHaveLength(400);
-  }, 30_000);
+  }, 60_000);
 });

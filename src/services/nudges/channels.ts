@@ -196,6 +196,9 @@ export class ChannelSettings {
     order: readonly string[],
   ): Promise<string | undefined> {
     if (order.length === 0) return undefined;
+    // Already chosen for this week (a second post, `/nudges now`): no write needed.
+    const known = (await this.channels.get(key(teamId, channelId)))?.weekPrompt;
+    if (known?.week === week && order.includes(known.promptId)) return known.promptId;
     let chosen: string | undefined;
     await this.channels.update(key(teamId, channelId), (c) => {
       const current = c ?? { teamId, channelId, usedPrompts: [] };

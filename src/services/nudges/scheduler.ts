@@ -343,7 +343,7 @@ export class NudgeScheduler {
             return;
           }
           try {
-            await this.settle(result, held.has(claim), report);
+            await this.settle(result, held.get(claim), report);
           } catch (error) {
             // The store failed: the claim stays "posting", and a later tick of this or another
             // process checks Slack for the message and completes it.
@@ -398,15 +398,17 @@ export class NudgeScheduler {
   }
 
   /** Records how one message's posting ended, and pauses a channel the bot was removed from. */
-  private async settle(result: SendResult<Candidate>, held: boolean, report: TickReport) {
+  private async settle(result: SendResult<Candidate>, hold: Held | undefined, report: TickReport) {
     const { claim, channel } = result.job.content;
+    const held = hold !== undefined;
     if (result.status === "posted") {
       report.posted++;
-      await this.sent.update(claim, (current) => ({
+      // A plain write: this process holds the claim, and nobody takes over a live holder's.
+      await this.sent.set(claim, {
         state: "posted",
-        at: current?.at ?? new Date(this.deps.clock.now()).toISOString(),
+        at: new Date(hold?.since ?? this.deps.clock.now()).toISOString(),
         ...(result.ts ? { ts: result.ts } : {}),
-      }));
+      });
       return;
     }
     this.settled.delete(claim);

@@ -23,6 +23,9 @@ class Connection {
         if (error) reject(error);
         else {
           db.configure("busyTimeout", BUSY_TIMEOUT_MS);
+          // Statements run in the order they are issued, so a transaction's statements can be
+          // issued together (one wait instead of one per statement).
+          db.serialize();
           resolve(new Connection(db));
         }
       });
@@ -54,10 +57,12 @@ class Connection {
 }
 
 /**
- * The SQLite store: keyv (over @keyv/sqlite) for plain reads and writes, and a connection of its
- * own for `claim` (one `INSERT … ON CONFLICT DO UPDATE … WHERE expired` statement) and `update`
- * (a `BEGIN IMMEDIATE` transaction), so both are atomic between processes sharing the file.
- * Rows stay exactly as keyv writes them (same table, key prefix and serialization).
+ * The SQLite store: keyv (over @keyv/sqlite) for reads, and a connection of its own for writes:
+ * `claim` (one `INSERT … ON CONFLICT DO UPDATE … WHERE expired` statement) and `update` (a
+ * `BEGIN IMMEDIATE` transaction) are atomic between processes sharing the file. Plain writes go
+ * through that connection too: a write on keyv's connection would wait on this process's own
+ * transactions in SQLite's busy handler (sleeping up to 100 ms at a time). Rows stay exactly as
+ * keyv writes them (same table, key prefix and serialization), so keyv reads them.
  */
 class SqliteStore extends KeyvStore {
   /** One transaction at a time on the store's own connection. */
@@ -87,32 +92,59 @@ class SqliteStore extends KeyvStore {
     });
   }
 
+  protected override plainSet(fullKey: string, value: unknown, ttlMs: number | undefined) {
+    return this.exclusively(async () => {
+      await this.own.run(
+        `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+        `${NAMESPACE}:${fullKey}`,
+        await this.serialize(value, ttlMs, Date.now()),
+      );
+    });
+  }
+
+  protected override plainDelete(fullKey: string) {
+    return this.exclusively(
+      async () =>
+        (await this.own.run(`DELETE FROM ${TABLE} WHERE key = ?`, `${NAMESPACE}:${fullKey}`)) > 0,
+    );
+  }
+
   protected override atomicUpdate<T>(
     fullKey: string,
     change: (raw: unknown) => T,
     ttlMs: number | undefined,
   ): Promise<T> {
     return this.exclusively(async () => {
-      await this.own.run("BEGIN IMMEDIATE");
+      const begun = this.own.run("BEGIN IMMEDIATE");
+      const read = this.own.all<{ value: string }>(
+        `SELECT value FROM ${TABLE} WHERE key = ?`,
+        `${NAMESPACE}:${fullKey}`,
+      );
+      try {
+        await begun;
+      } catch (error) {
+        await read.catch(() => undefined);
+        throw error;
+      }
       try {
         const now = Date.now();
-        const [row] = await this.own.all<{ value: string }>(
-          `SELECT value FROM ${TABLE} WHERE key = ?`,
-          `${NAMESPACE}:${fullKey}`,
-        );
+        const [row] = await read;
         const stored = row ? await this.codec().deserialize(row.value) : undefined;
         const live =
           stored && !(typeof stored.expires === "number" && now > stored.expires)
             ? stored.value
             : undefined;
         const next = change(live);
-        await this.own.run(
+        const written = this.own.run(
           `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
            ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
           `${NAMESPACE}:${fullKey}`,
           await this.serialize(next, ttlMs, now),
         );
-        await this.own.run("COMMIT");
+        const committed = this.own.run("COMMIT");
+        await written;
+        await committed;
         return next;
       } catch (error) {
         await this.own.run("ROLLBACK").catch(() => undefined);

@@ -104,12 +104,12 @@ export class KeyvStore implements Store {
       set: async (key, value, ttlMs) => {
         const checked = schema.parse(value);
         await this.guard("write", full(key), () =>
-          this.serialized(full(key), () => this.confirmSet(full(key), checked, ttlMs)),
+          this.serialized(full(key), () => this.plainSet(full(key), checked, ttlMs)),
         );
       },
       delete: (key) =>
         this.guard("write", full(key), () =>
-          this.serialized(full(key), () => this.keyv.delete(full(key))),
+          this.serialized(full(key), () => this.plainDelete(full(key))),
         ),
       update: (key, change, ttlMs) =>
         this.guard("write", full(key), () =>
@@ -125,6 +125,16 @@ export class KeyvStore implements Store {
   async close(): Promise<void> {
     await Promise.allSettled(this.queues.values());
     await this.onClose();
+  }
+
+  /** Stores a value (already validated). */
+  protected plainSet(fullKey: string, value: unknown, ttlMs: number | undefined): Promise<void> {
+    return this.confirmSet(fullKey, value, ttlMs);
+  }
+
+  /** Deletes a value; true if there was one. */
+  protected plainDelete(fullKey: string): Promise<boolean> {
+    return this.keyv.delete(fullKey);
   }
 
   /** Reads the raw value, stores `change(raw)`, and returns it; atomic for this store's users. */
