@@ -1,4 +1,4 @@
-import { ErrorCode, type WebAPICallError, WebClient } from "@slack/web-api";
+import { ErrorCode, LogLevel, type WebAPICallError, WebClient } from "@slack/web-api";
 import { renderNudgePlainText, renderReminder, renderWeeklyNudge } from "../../blocks/deadlines.ts";
 import type { Config } from "../../config.ts";
 import type { Deliver, FindPosted, NudgeTag } from "../../services/nudges/scheduler.ts";
@@ -25,6 +25,8 @@ export function createNudgeClient(config: Config, timeoutMs = REQUEST_TIMEOUT_MS
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: timeoutMs,
+    // The scheduler logs what each post came to; the client's own warnings would repeat it.
+    logLevel: LogLevel.ERROR,
   });
 }
 

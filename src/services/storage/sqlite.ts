@@ -92,6 +92,10 @@ class SqliteStore extends KeyvStore {
     });
   }
 
+  protected override async drain(): Promise<void> {
+    await this.turn;
+  }
+
   protected override plainSet(fullKey: string, value: unknown, ttlMs: number | undefined) {
     return this.exclusively(async () => {
       await this.own.run(

@@ -124,8 +124,12 @@ export class KeyvStore implements Store {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.queues.values());
+    await this.drain();
     await this.onClose();
   }
+
+  /** Waits for operations a subclass queues on its own. */
+  protected async drain(): Promise<void> {}
 
   /** Stores a value (already validated). */
   protected plainSet(fullKey: string, value: unknown, ttlMs: number | undefined): Promise<void> {
