@@ -41,6 +41,7 @@ export async function userTimezone(client: WebClient, userId: string): Promise<s
 export const deadlinesCommand: SlashCommand = {
   name: "/deadlines",
   description: "This channel's application deadlines: add, list, remove",
+  channelsOnly: true,
   usageHint: "add <date> <title> [link] | list | remove <id> | help",
   create:
     (services) =>

@@ -22,6 +22,7 @@ import type { SlashCommand } from "./types.ts";
 export const nudgesCommand: SlashCommand = {
   name: "/nudges",
   description: "Weekly deadline and practice nudges in this channel",
+  channelsOnly: true,
   usageHint: "on <weekday> <HH:MM> [timezone] | off | status | now | help",
   create:
     (services) =>

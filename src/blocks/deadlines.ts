@@ -226,3 +226,9 @@ export function renderHomeDeadlines(
   );
   return [header("Upcoming deadlines"), section(lines.join("\n"))];
 }
+
+/** `/deadlines` or `/nudges` typed in a DM: they keep a channel's deadlines and nudges. */
+export function renderChannelsOnly(command: string): Message {
+  const text = `${command} works in channels: it keeps a study group's deadlines and weekly nudges in the channel where you type it. Invite me to your group's channel with \`/invite @InternPrep\` and try \`${command}\` there.`;
+  return message(text.replace(/`/g, ""), [section(text)]);
+}

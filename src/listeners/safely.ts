@@ -1,7 +1,18 @@
-import type { Logger, RespondFn } from "@slack/bolt";
+import type { Logger, RespondArguments, RespondFn } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import { needsReinstall } from "../slack-errors.ts";
 
 export const APOLOGY =
   "Sorry, something went wrong on my side and I couldn't do that. Please try again in a moment.";
+
+/** Said instead of "try again" when Slack no longer accepts the app's token: trying again won't help. */
+export const NEEDS_REINSTALL =
+  "I couldn't do that: Slack no longer accepts InternPrep's access to this workspace (it was revoked, or the app was uninstalled or deactivated). Trying again won't help; please ask a workspace admin to reinstall the app.";
+
+/** The short reply for a failure a user ran into. */
+export function apologyFor(error: unknown): string {
+  return needsReinstall(error) ? NEEDS_REINSTALL : APOLOGY;
+}
 
 /** Logs a handler's failure and tells the user with a short apology, without ever throwing. */
 export async function apologizeWith(
@@ -13,8 +24,43 @@ export async function apologizeWith(
   logger.error(`${where} failed:`, error);
   if (!respond) return;
   try {
-    await respond({ response_type: "ephemeral", replace_original: false, text: APOLOGY });
+    await respond({ response_type: "ephemeral", replace_original: false, text: apologyFor(error) });
   } catch (replyError) {
     logger.error(`${where}: could not send the apology:`, replyError);
   }
+}
+
+/**
+ * `respond` that falls back to `chat.postEphemeral` to the same user in the same channel when the
+ * response_url fails (expired, or Slack refused it), so the user still sees the reply. Replacing or
+ * deleting the original message has no such fallback; that failure is logged.
+ *
+ * @example
+ * const reply = respondOrEphemeral(args.respond, args.client, { channel: "C1", user: "U1" }, logger);
+ */
+export function respondOrEphemeral(
+  respond: RespondFn,
+  client: WebClient,
+  to: { channel: string | undefined; user: string },
+  logger: Logger,
+): RespondFn {
+  return async (message) => {
+    const args: RespondArguments = typeof message === "string" ? { text: message } : message;
+    try {
+      return await respond(args);
+    } catch (error) {
+      if (args.replace_original === true || args.delete_original === true || !to.channel) {
+        logger.error("response_url failed; the original message was left as it was:", error);
+        return Response.json({ ok: false }, { status: 502 });
+      }
+      logger.warn("response_url failed; replying with chat.postEphemeral instead:", error);
+      await client.chat.postEphemeral({
+        channel: to.channel,
+        user: to.user,
+        text: args.text ?? "",
+        ...("blocks" in args && args.blocks ? { blocks: args.blocks } : {}),
+      });
+      return Response.json({ ok: true, via: "chat.postEphemeral" });
+    }
+  };
 }

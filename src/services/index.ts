@@ -38,6 +38,7 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const now = () => new Date(clock.now());
   const deadlines = new Deadlines(store, now);
   const channels = new ChannelSettings(store, now);
+  const logger = options.logger ?? console;
   return {
     kb,
     search: createSearch(kb),
@@ -45,7 +46,13 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
     progress: new ChecklistProgress(store, now),
     feedback: new Feedback(store),
     gaps: new UnansweredQuestions(store, now),
-    deliveries: new Deliveries(store, () => clock.now()),
+    deliveries: new Deliveries(store, {
+      now: () => clock.now(),
+      onStoreError: (id, error) =>
+        logger.error(
+          `could not record event ${id} as handled in the store (a retry reaching this process is still skipped): ${String(error)}`,
+        ),
+    }),
     deadlines,
     channels,
     scheduler: new NudgeScheduler({
@@ -55,7 +62,7 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       deadlines,
       deliver: options.deliver,
       clock,
-      logger: options.logger ?? console,
+      logger,
     }),
     clock,
   };
