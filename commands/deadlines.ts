@@ -1,13 +1,19 @@
 import type { WebClient } from "@slack/web-api";
 import {
+  renderChannelFull,
   renderDeadlineAdded,
+  renderDeadlineConfirm,
   renderDeadlineList,
   renderDeadlineProblem,
   renderDeadlineRemoved,
   renderDeadlinesHelp,
 } from "../src/blocks/deadlines.ts";
 import { escapeText } from "../src/blocks/kit.ts";
-import { parseNewDeadline } from "../src/services/deadlines/deadlines.ts";
+import {
+  isFarOff,
+  parseNewDeadline,
+  pendingDeadline,
+} from "../src/services/deadlines/deadlines.ts";
 import type { Services } from "../src/services/index.ts";
 import type { SlashCommand } from "./types.ts";
 
@@ -54,7 +60,8 @@ export const deadlinesCommand: SlashCommand = {
       switch (sub.toLowerCase()) {
         case "add": {
           const timezone = await channelTimezone(services, client, team, channel, user);
-          const parsed = parseNewDeadline(rest, new Date(services.clock.now()), timezone);
+          const now = new Date(services.clock.now());
+          const parsed = parseNewDeadline(rest, now, timezone);
           if (!parsed.ok) {
             await respond({
               response_type: "ephemeral",
@@ -62,9 +69,17 @@ export const deadlinesCommand: SlashCommand = {
             });
             return;
           }
+          if (isFarOff(parsed.value.date, now, timezone)) {
+            const pending = pendingDeadline.from(deadlines.newDeadlineId(), parsed.value, timezone);
+            await respond({
+              response_type: "ephemeral",
+              ...renderDeadlineConfirm(pending, pendingDeadline.encode(pending)),
+            });
+            return;
+          }
           const added = await deadlines.add(team, channel, parsed.value, user, timezone);
           if (!added.ok) {
-            await respond({ response_type: "ephemeral", ...renderDeadlineProblem(added.error) });
+            await respond({ response_type: "ephemeral", ...renderChannelFull(added.limit) });
             return;
           }
           await respond({

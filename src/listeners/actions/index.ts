@@ -2,9 +2,11 @@ import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } f
 import type { KnownBlock } from "@slack/types";
 import { Actions, TICK_ACTION } from "../../blocks/action-ids.ts";
 import { renderThanks } from "../../blocks/answers.ts";
+import { renderChannelFull, renderDeadlineAdded } from "../../blocks/deadlines.ts";
 import type { Message } from "../../blocks/kit.ts";
 import { renderEntry, renderShared } from "../../blocks/prep.ts";
 import { renderChecklist, renderChecklistWhy } from "../../blocks/skills.ts";
+import { pendingDeadline } from "../../services/deadlines/deadlines.ts";
 import type { Services } from "../../services/index.ts";
 import type { HomePublisher } from "../home.ts";
 import { apologizeWith, respondOrEphemeral } from "../safely.ts";
@@ -115,6 +117,37 @@ export function registerActions(app: App, services: Services, home: HomePublishe
       replace_original: false,
       ...renderShared(entry, args.body.user.id),
     });
+  });
+
+  // "Yes, add it for <date>" under a far-off deadline: adds exactly that one, once however often
+  // the button is pressed (the deadline's id was fixed when the question was asked).
+  on(Actions.confirmDeadline, async (args) => {
+    const pending = pendingDeadline.decode(clickedValue(args));
+    const channel = args.body.channel?.id;
+    if (!pending || !channel) return;
+    const { deadlines } = services;
+    const added = await deadlines.add(
+      teamOf(args),
+      channel,
+      pendingDeadline.toNew(pending),
+      args.body.user.id,
+      pending.timezone,
+      { id: pending.id },
+    );
+    if (!added.ok) {
+      await show(args, renderChannelFull(added.limit));
+      return;
+    }
+    if (added.existed) return;
+    if (args.body.response_url) {
+      await args.respond({
+        response_type: "in_channel",
+        replace_original: false,
+        ...renderDeadlineAdded(added.value, deadlines.daysLeft(added.value)),
+      });
+      // The question is answered: take it (and its button) away.
+      await args.respond({ delete_original: true });
+    }
   });
 
   const vote = (helpful: boolean) => async (args: ActionArgs) => {
