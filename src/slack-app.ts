@@ -84,6 +84,7 @@ export function createSlackApp(
 ): RunningApp {
   const { logger } = options;
   let ready = false;
+  let started = false;
   let stopCron: (() => Promise<void>) | undefined;
   const inFlight = new Set<Promise<unknown>>();
   const healthz: CustomRoute = {
@@ -172,6 +173,7 @@ export function createSlackApp(
     async start() {
       // Before serving anything: a wrong or revoked token stops start-up with one clear line.
       installation = await checkBotToken(startupClient);
+      started = true;
       const server = await (config.mode === "http" ? app.start(config.port) : app.start());
       if (options.cron !== false) stopCron = startNudgeCron(services.scheduler, app.logger);
       ready = true;
@@ -185,7 +187,7 @@ export function createSlackApp(
       ready = false;
       home.close();
       await stopCron?.();
-      await app.stop();
+      if (started) await app.stop();
       await Promise.allSettled([...inFlight]);
       await services.store.close();
     },

@@ -75,9 +75,9 @@ export function isInstalledWorkspace(
   installation: Installation,
   source: { teamId?: string | undefined; enterpriseId?: string | undefined },
 ): boolean {
-  if (source.enterpriseId && installation.enterpriseId) {
-    if (source.enterpriseId !== installation.enterpriseId) return false;
-    if (installation.isEnterpriseInstall) return true;
+  if (source.enterpriseId && source.enterpriseId !== installation.enterpriseId) return false;
+  if (installation.isEnterpriseInstall) {
+    return source.enterpriseId !== undefined && source.enterpriseId === installation.enterpriseId;
   }
   return source.teamId !== undefined && source.teamId === installation.teamId;
 }

@@ -30,10 +30,19 @@ export async function apologizeWith(
   }
 }
 
+/** Slack answered the response_url with an error status, or the connection was refused. */
+function certainlyNotShown(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  if (typeof (error as { statusCode?: unknown }).statusCode === "number") return true;
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return cause?.code === "ECONNREFUSED";
+}
+
 /**
  * `respond` that falls back to `chat.postEphemeral` to the same user in the same channel when the
- * response_url fails (expired, or Slack refused it), so the user still sees the reply. Replacing or
- * deleting the original message has no such fallback; that failure is logged.
+ * response_url certainly failed (Slack answered with an error status, e.g. an expired URL, or refused
+ * the connection), so the user still sees the reply. When the outcome is unknown (a reset, a
+ * timeout), nothing is sent again. Replacing or deleting the original message has no fallback.
  *
  * @example
  * const reply = respondOrEphemeral(args.respond, args.client, { channel: "C1", user: "U1" }, logger);
@@ -52,6 +61,11 @@ export function respondOrEphemeral(
       if (args.replace_original === true || args.delete_original === true || !to.channel) {
         logger.error("response_url failed; the original message was left as it was:", error);
         return Response.json({ ok: false }, { status: 502 });
+      }
+      if (!certainlyNotShown(error)) {
+        // The reply may have been shown (a reset after Slack took it): a second copy is worse.
+        logger.error("response_url failed with an unknown outcome; not replying again:", error);
+        return Response.json({ ok: false }, { status: 504 });
       }
       logger.warn("response_url failed; replying with chat.postEphemeral instead:", error);
       await client.chat.postEphemeral({

@@ -2,11 +2,12 @@ import type { Logger } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
 import { SIGNING_SECRET } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
+import type { Timers } from "../../src/listeners/home.ts";
 import { createDeliver, createNudgeClient } from "../../src/listeners/nudges/deliver.ts";
 import { createServices, type Services } from "../../src/services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import type { Clock } from "../../src/services/nudges/sender.ts";
-import { openStore } from "../../src/services/storage/store.ts";
+import { openStore, type Store } from "../../src/services/storage/store.ts";
 import { createSlackApp, type RunningApp } from "../../src/slack-app.ts";
 
 /** A logger that keeps what it was told, so tests can assert on errors. */
@@ -57,6 +58,10 @@ export async function startHarness(
     clock?: Clock;
     cron?: boolean;
     socketMode?: boolean;
+    /** Wraps the opened store, e.g. to inject faults. */
+    wrapStore?: (store: Store) => Store;
+    /** Timers for coalescing App Home publishes. */
+    timers?: Timers;
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
@@ -72,14 +77,19 @@ export async function startHarness(
     kbDir: undefined,
   });
   const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
-  const store = await openStore(config.storeUrl);
+  const opened = await openStore(config.storeUrl);
+  const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const logger = memoryLogger();
   const services = createServices(kb, store, {
     deliver: createDeliver(createNudgeClient(config)),
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const running = createSlackApp(config, services, { logger, cron: options.cron ?? false });
+  const running = createSlackApp(config, services, {
+    logger,
+    cron: options.cron ?? false,
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
   const { port } = await running.start();
   let stopped = false;
   const stopApp = async () => {

@@ -98,10 +98,10 @@ export function parseNewDeadline(text: string, now: Date, timezone: string): Par
 }
 
 /**
- * A word meant as a link: Slack's link markup (`<https://…>`, `<mailto:…|…>`, but not a mention
- * like `<@U1>`, `<#C1>` or `<!here>`), anything with a scheme (`ftp://…`), or `www.…`.
+ * A word meant as a link: Slack's link markup (`<https://…>`, `<mailto:…|…>`; not a mention like
+ * `<@U1>`, nor `<ML>` typed in a title), anything with a scheme (`ftp://…`), `http:…` or `www.…`.
  */
-const LINKISH = /^<(?![@#!])[^>]*>$|^[a-z][a-z0-9+.-]*:\/\/|^www\./i;
+const LINKISH = /^<[a-z][a-z0-9+.-]*:[^>]*>$|^[a-z][a-z0-9+.-]*:\/\/|^(https?:|www\.)/i;
 /** Links longer than this are refused: they must fit in a confirmation button's value. */
 const MAX_URL = 1000;
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;

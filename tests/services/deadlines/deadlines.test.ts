@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { Deadlines, parseNewDeadline } from "../../../src/services/deadlines/deadlines.ts";
+import {
+  Deadlines,
+  isFarOff,
+  parseNewDeadline,
+  pendingDeadline,
+} from "../../../src/services/deadlines/deadlines.ts";
 import { openStore } from "../../../src/services/storage/store.ts";
 
 const now = new Date("2026-11-22T12:00:00Z");
@@ -41,14 +46,57 @@ describe("/deadlines add grammar", () => {
     ["2025-12-15 Acme", /in the past/],
     ["2026-13-45 Acme", /not a real date/],
     ["2026-12-15", /Add a title after the date/],
-    ["2026-12-15 Acme https://", /doesn't look like a web link/],
-    ["2026-12-15 Acme http:/broken", /doesn't look like a web link/],
+    ["2026-12-15 Acme https://", /is not a web link I can store/],
+    ["2026-12-15 Acme http:/broken", /is not a web link I can store/],
+    ["2026-12-15 Acme https://..", /is not a web link I can store/],
+    ["2026-12-15 Acme https://localhost:3000/x", /is not a web link I can store/],
+    ["2026-12-15 Acme <ftp://files.acme.example/x>", /is not a web link I can store/],
+    ["2026-12-15 Acme <mailto:jobs@acme.example|jobs@acme.example>", /is not a web link/],
+    ["2026-12-15 Acme www.acme.example", /is not a web link I can store/],
+    ["2026-12-15 Acme <https://acme.example> ML intern", /Put one link, at the end/],
+    ["2026-12-15 <https://a.example> Acme <https://b.example>", /Put one link, at the end/],
     ["Acme 2026-12-15", /can't find a date at the start/],
     ["", /Tell me the date/],
   ])("refuses %j, saying what is wrong", (text, message) => {
     const r = parse(text);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(message);
+  });
+});
+
+describe("far-off dates and pending deadlines", () => {
+  it("counts a date as far off only after the end of next year, in the channel's timezone", () => {
+    expect(isFarOff({ date: "2027-12-31" }, now, "UTC")).toBe(false);
+    expect(isFarOff({ date: "2028-01-01" }, now, "UTC")).toBe(true);
+    expect(isFarOff({ date: "9999-12-31" }, now, "UTC")).toBe(true);
+    // 31 Dec 2026 23:30 UTC is already 2027 in Tokyo.
+    const newYearsEve = new Date("2026-12-31T23:30:00Z");
+    expect(isFarOff({ date: "2028-06-01" }, newYearsEve, "Asia/Tokyo")).toBe(false);
+    expect(isFarOff({ date: "2028-06-01" }, newYearsEve, "UTC")).toBe(true);
+  });
+
+  it("a pending deadline survives its button value; anything else is refused", () => {
+    const parsed = parse("9999-12-31 17:00 Acme https://acme.example/apply?a=1&b=2");
+    if (!parsed.ok) throw new Error(parsed.error);
+    const pending = pendingDeadline.from("a1b2c3", parsed.value, "Europe/Berlin");
+    const value = pendingDeadline.encode(pending);
+    expect(value.length).toBeLessThanOrEqual(2000);
+    expect(pendingDeadline.decode(value)).toEqual(pending);
+    expect(pendingDeadline.toNew(pending)).toEqual(parsed.value);
+    expect(pendingDeadline.decode("not json")).toBeUndefined();
+    expect(pendingDeadline.decode(JSON.stringify({ ...pending, url: "javascript:x" }))).toBe(
+      undefined,
+    );
+  });
+
+  it("adding with a fixed id twice stores it once", async () => {
+    const d = new Deadlines(await openStore("memory://"), () => now);
+    const input = { date: { date: "9999-12-31" }, title: "Forever" };
+    const first = await d.add("T", "C", input, "U1", "UTC", { id: "abc123" });
+    const again = await d.add("T", "C", input, "U2", "UTC", { id: "abc123" });
+    expect(first).toMatchObject({ ok: true, existed: false });
+    expect(again).toMatchObject({ ok: true, existed: true, value: { addedBy: "U1" } });
+    expect((await d.upcoming("T", "C")).map((x) => x.id)).toEqual(["abc123"]);
   });
 });
 
