@@ -9,6 +9,7 @@ import {
   renderDeadlinesHelp,
 } from "../src/blocks/deadlines.ts";
 import { escapeText } from "../src/blocks/kit.ts";
+import { problemText } from "../src/blocks/problems.ts";
 import {
   isFarOff,
   parseNewDeadline,
@@ -65,7 +66,7 @@ export const deadlinesCommand: SlashCommand = {
           if (!parsed.ok) {
             await respond({
               response_type: "ephemeral",
-              ...renderDeadlineProblem(escapeText(parsed.error)),
+              ...renderDeadlineProblem(problemText(parsed.problem)),
             });
             return;
           }

@@ -6,6 +6,7 @@ import {
   renderNudgesStatus,
 } from "../src/blocks/deadlines.ts";
 import { escapeText } from "../src/blocks/kit.ts";
+import { problemText } from "../src/blocks/problems.ts";
 import {
   nextRun,
   parseTime,
@@ -52,7 +53,7 @@ export const nudgesCommand: SlashCommand = {
           if (problem && !problem.ok) {
             await respond({
               response_type: "ephemeral",
-              ...renderNudgesHelp(escapeText(problem.error)),
+              ...renderNudgesHelp(problemText(problem.problem)),
             });
             return;
           }

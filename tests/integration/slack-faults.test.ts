@@ -306,7 +306,7 @@ describe("Slack's answers and odd requests", () => {
       const { reply } = await command("/deadlines", `add Dec 30 Acme ${link}`, {
         channel: "C0LINK",
       });
-      expect(allText(reply)).toContain("is not a web link I can store");
+      expect(allText(reply)).toContain("doesn't look like a web link");
     }
     expect(await h.services.deadlines.upcoming(TEAM_ID, "C0LINK")).toEqual([]);
   });

@@ -42,16 +42,14 @@ export interface NewDeadline {
 /**
  * Splits `<date> <title> [url]` as typed after `/deadlines add`: the date is the longest leading
  * run of words that reads as a date; a trailing link (bare, or as Slack sends it: `<https://…>` or
- * `<https://…|label>`) is the URL. Says what is wrong and how to write it otherwise.
+ * `<https://…|label>`) is the URL. Otherwise a Problem saying what is wrong.
  *
  * @example
  * parseNewDeadline("Dec 5 Acme ML intern https://acme.example/jobs", now, "UTC");
  */
 export function parseNewDeadline(text: string, now: Date, timezone: string): Parsed<NewDeadline> {
   const words = text.trim().split(/\s+/).filter(Boolean);
-  const usage =
-    "Write it as `/deadlines add <date> <title> [link]`, e.g. `/deadlines add 2026-12-15 Acme ML intern https://acme.example/apply`.";
-  if (words.length === 0) return { ok: false, error: `Tell me the date and what is due. ${usage}` };
+  if (words.length === 0) return { ok: false, problem: { code: "empty" } };
   let date: DeadlineDate | undefined;
   let rest: string[] = [];
   for (let n = Math.min(4, words.length); n >= 1; n--) {
@@ -61,39 +59,29 @@ export function parseNewDeadline(text: string, now: Date, timezone: string): Par
       rest = words.slice(n);
       break;
     }
-    if (!parsed.unreadable) return { ok: false, error: parsed.error };
+    if (parsed.problem.code !== "unreadable_date") return { ok: false, problem: parsed.problem };
   }
   if (!date) {
-    return { ok: false, error: `I can't find a date at the start of “${text.trim()}”. ${usage}` };
+    return { ok: false, problem: { code: "no_date", text: text.trim() } };
   }
   let url: string | undefined;
   const links = rest.filter((word) => LINKISH.test(word));
   const last = rest.at(-1);
   if (links.length > 1 || (links.length === 1 && !LINKISH.test(last ?? ""))) {
-    return {
-      ok: false,
-      error: `Put one link, at the end: ${usage}`,
-    };
+    return { ok: false, problem: { code: "one_link" } };
   }
   if (last && LINKISH.test(last)) {
     const candidate = last.replace(/^<|>$/g, "").split("|")[0] ?? "";
     if (!isHttpUrl(candidate)) {
-      return {
-        ok: false,
-        error: `“${candidate}” is not a web link I can store. Use a full http(s) link like https://acme.example/apply, or leave it out.`,
-      };
+      return { ok: false, problem: { code: "bad_link", link: candidate } };
     }
     url = candidate;
     rest = rest.slice(0, -1);
   }
   const title = rest.join(" ").trim();
-  if (!title)
-    return { ok: false, error: `What is due on that date? Add a title after the date. ${usage}` };
+  if (!title) return { ok: false, problem: { code: "no_title" } };
   if (title.length > MAX_TITLE)
-    return {
-      ok: false,
-      error: `That title is ${title.length} characters; keep it under ${MAX_TITLE}.`,
-    };
+    return { ok: false, problem: { code: "title_too_long", length: title.length, max: MAX_TITLE } };
   return { ok: true, value: url ? { date, title, url } : { date, title } };
 }
 
