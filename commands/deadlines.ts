@@ -8,7 +8,6 @@ import {
   renderDeadlineRemoved,
   renderDeadlinesHelp,
 } from "../src/blocks/deadlines.ts";
-import { escapeText } from "../src/blocks/kit.ts";
 import { problemText } from "../src/blocks/problems.ts";
 import {
   isFarOff,
@@ -105,9 +104,7 @@ export const deadlinesCommand: SlashCommand = {
           if (!id) {
             await respond({
               response_type: "ephemeral",
-              ...renderDeadlineProblem(
-                "Which one? Write `/deadlines remove &lt;id&gt;`; `/deadlines list` shows the ids.",
-              ),
+              ...renderDeadlineProblem(problemText({ code: "which_deadline" })),
             });
             return;
           }
@@ -115,9 +112,7 @@ export const deadlinesCommand: SlashCommand = {
           if (!removed) {
             await respond({
               response_type: "ephemeral",
-              ...renderDeadlineProblem(
-                `There is no deadline with id \`${escapeText(id)}\` in this channel. \`/deadlines list\` shows the ids.`,
-              ),
+              ...renderDeadlineProblem(problemText({ code: "no_such_deadline", id })),
             });
             return;
           }
@@ -131,7 +126,9 @@ export const deadlinesCommand: SlashCommand = {
         default:
           await respond({
             response_type: "ephemeral",
-            ...renderDeadlinesHelp(`I don't know \`/deadlines ${escapeText(sub)}\`.`),
+            ...renderDeadlinesHelp(
+              problemText({ code: "unknown_subcommand", command: "/deadlines", sub }),
+            ),
           });
       }
     },

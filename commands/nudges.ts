@@ -5,7 +5,6 @@ import {
   renderNudgesOn,
   renderNudgesStatus,
 } from "../src/blocks/deadlines.ts";
-import { escapeText } from "../src/blocks/kit.ts";
 import { problemText } from "../src/blocks/problems.ts";
 import {
   nextRun,
@@ -38,9 +37,7 @@ export const nudgesCommand: SlashCommand = {
           if (!dayWord || !timeWord || extra.length > 0) {
             await respond({
               response_type: "ephemeral",
-              ...renderNudgesHelp(
-                "Write it as `/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]`, e.g. `/nudges on monday 09:00 America/New_York`.",
-              ),
+              ...renderNudgesHelp(problemText({ code: "nudges_on_usage" })),
             });
             return;
           }
@@ -106,7 +103,9 @@ export const nudgesCommand: SlashCommand = {
         default:
           await respond({
             response_type: "ephemeral",
-            ...renderNudgesHelp(`I don't know \`/nudges ${escapeText(sub)}\`.`),
+            ...renderNudgesHelp(
+              problemText({ code: "unknown_subcommand", command: "/nudges", sub }),
+            ),
           });
       }
     },

@@ -37,5 +37,13 @@ export function problemText(problem: Problem): string {
       return `What is due on that date? Add a title after the date. ${ADD_USAGE}`;
     case "title_too_long":
       return `That title is ${problem.length} characters; keep it under ${problem.max}.`;
+    case "unknown_subcommand":
+      return `I don't know \`${problem.command} ${escapeText(problem.sub)}\`.`;
+    case "which_deadline":
+      return "Which one? Write `/deadlines remove &lt;id&gt;`; `/deadlines list` shows the ids.";
+    case "no_such_deadline":
+      return `There is no deadline with id \`${escapeText(problem.id)}\` in this channel. \`/deadlines list\` shows the ids.`;
+    case "nudges_on_usage":
+      return "Write it as `/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]`, e.g. `/nudges on monday 09:00 America/New_York`.";
   }
 }

@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { Services } from "../../services/index.ts";
 import type { HomePublisher } from "../home.ts";
-import { APOLOGY } from "../safely.ts";
+import { apologyFor } from "../safely.ts";
 import { answerQuestion, plainQuestion } from "./answer.ts";
 
 /** DMs, mentions and App Home. */
@@ -20,7 +20,7 @@ export function registerEvents(app: App, services: Services, home: HomePublisher
     } catch (error) {
       logger.error("answering a DM failed:", error);
       await client.chat
-        .postMessage({ channel: message.channel, text: APOLOGY })
+        .postMessage({ channel: message.channel, text: apologyFor(error) })
         .catch(() => undefined);
     }
   });
@@ -38,7 +38,7 @@ export function registerEvents(app: App, services: Services, home: HomePublisher
     } catch (error) {
       logger.error("answering a mention failed:", error);
       await client.chat
-        .postMessage({ channel: event.channel, thread_ts, text: APOLOGY })
+        .postMessage({ channel: event.channel, thread_ts, text: apologyFor(error) })
         .catch(() => undefined);
     }
   });

@@ -23,7 +23,11 @@ export type Problem =
   | { code: "one_link" }
   | { code: "bad_link"; link: string }
   | { code: "no_title" }
-  | { code: "title_too_long"; length: number; max: number };
+  | { code: "title_too_long"; length: number; max: number }
+  | { code: "unknown_subcommand"; command: string; sub: string }
+  | { code: "which_deadline" }
+  | { code: "no_such_deadline"; id: string }
+  | { code: "nudges_on_usage" };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
