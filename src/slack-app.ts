@@ -185,10 +185,10 @@ export function createSlackApp(
     },
     async stop() {
       ready = false;
-      home.close();
       await stopCron?.();
       if (started) await app.stop();
       await Promise.allSettled([...inFlight]);
+      await home.close();
       await services.store.close();
     },
   };

@@ -126,10 +126,18 @@ export class HomePublisher {
     return this.publish(teamId, userId, client, logger);
   }
 
-  /** Drops pending trailing publishes (at shutdown). */
-  close(): void {
+  /**
+   * At shutdown: drops trailing publishes not yet started (each user already got a publish in
+   * their window) and waits for those under way.
+   */
+  async close(): Promise<void> {
     this.closed = true;
-    for (const state of this.users.values()) state.timer?.cancel();
+    const running: Array<Promise<void>> = [];
+    for (const state of this.users.values()) {
+      state.timer?.cancel();
+      if (state.running) running.push(state.running);
+    }
+    await Promise.allSettled(running);
     this.users.clear();
     this.channelsOf.clear();
     this.progressOf.clear();
