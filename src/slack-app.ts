@@ -130,7 +130,7 @@ export function createSlackApp(
   // Only for auth.test at start-up: a network failure there should stop start-up quickly.
   const startupClient = new WebClient(config.botToken, {
     ...clientOptions,
-    retryConfig: { retries: 2 },
+    retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2000 },
   });
   const home = new HomePublisher(services, options.timers);
 

@@ -44,7 +44,7 @@ export async function checkBotToken(client: WebClient): Promise<Installation> {
     const problem = code ? TOKEN_PROBLEMS[code] : undefined;
     const detail = problem
       ? `SLACK_BOT_TOKEN ${problem} (Slack answered ${code}). Reinstall the app or copy its Bot User OAuth Token again (Slack app settings → OAuth & Permissions) into SLACK_BOT_TOKEN.`
-      : `could not reach Slack to check SLACK_BOT_TOKEN (${code ?? (error instanceof Error ? error.message : String(error))}). Check the network (and SLACK_API_URL, if set) and start again.`;
+      : `could not check SLACK_BOT_TOKEN with Slack (${error instanceof Error ? error.message : String(error)}). Check the network (and SLACK_API_URL, if set) and start again.`;
     throw new AppError(ErrorCode.SlackAuthFailed, `InternPrep cannot start: ${detail}`, {
       cause: error,
     });

@@ -122,7 +122,7 @@ export function registerActions(app: App, services: Services, home: HomePublishe
   // "Yes, add it for <date>" under a far-off deadline: adds exactly that one, once however often
   // the button is pressed (the deadline's id was fixed when the question was asked).
   on(Actions.confirmDeadline, async (args) => {
-    const pending = pendingDeadline.decode(clickedValue(args));
+    const pending = pendingDeadline.decode(clickedValue(args), new Date(services.clock.now()));
     const channel = args.body.channel?.id;
     if (!pending || !channel) return;
     const { deadlines } = services;

@@ -6,6 +6,7 @@ import {
   localDate,
   type Parsed,
   parseDeadlineDate,
+  parseTimezone,
 } from "../scheduling/time.ts";
 import type { Collection, Store } from "../storage/store.ts";
 
@@ -143,13 +144,19 @@ export const pendingDeadline = {
   encode(p: PendingDeadline): string {
     return JSON.stringify(PendingSchema.parse(p));
   },
-  decode(value: string): PendingDeadline | undefined {
+  /** Also refused: a date that is not real or has passed by `now`, or an unknown timezone. */
+  decode(value: string, now: Date): PendingDeadline | undefined {
+    let raw: unknown;
     try {
-      const parsed = PendingSchema.safeParse(JSON.parse(value));
-      return parsed.success ? parsed.data : undefined;
+      raw = JSON.parse(value);
     } catch {
       return undefined;
     }
+    const parsed = PendingSchema.safeParse(raw);
+    if (!parsed.success || !parseTimezone(parsed.data.timezone).ok) return undefined;
+    const { date, time, timezone } = parsed.data;
+    const still = parseDeadlineDate(time ? `${date} ${time}` : date, now, timezone);
+    return still.ok ? parsed.data : undefined;
   },
   /** A pending deadline for a parsed one, under a fresh id. */
   from(id: string, input: NewDeadline, timezone: string): PendingDeadline {

@@ -85,12 +85,16 @@ describe("far-off dates and pending deadlines", () => {
     const pending = pendingDeadline.from("a1b2c3", parsed.value, "Europe/Berlin");
     const value = pendingDeadline.encode(pending);
     expect(value.length).toBeLessThanOrEqual(2000);
-    expect(pendingDeadline.decode(value)).toEqual(pending);
+    expect(pendingDeadline.decode(value, now)).toEqual(pending);
     expect(pendingDeadline.toNew(pending)).toEqual(parsed.value);
-    expect(pendingDeadline.decode("not json")).toBeUndefined();
-    expect(pendingDeadline.decode(JSON.stringify({ ...pending, url: "javascript:x" }))).toBe(
-      undefined,
-    );
+    const forged = (change: Record<string, unknown>) =>
+      pendingDeadline.decode(JSON.stringify({ ...pending, ...change }), now);
+    expect(pendingDeadline.decode("not json", now)).toBeUndefined();
+    expect(forged({ url: "javascript:alert(1)" })).toBeUndefined();
+    expect(forged({ date: "2020-01-01" })).toBeUndefined();
+    expect(forged({ date: "9999-02-30" })).toBeUndefined();
+    expect(forged({ timezone: "Mars/Olympus" })).toBeUndefined();
+    expect(forged({ title: "" })).toBeUndefined();
   });
 
   it("adding with a fixed id twice stores it once", async () => {
