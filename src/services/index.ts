@@ -37,8 +37,8 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const clock = options.clock ?? realClock;
   const now = () => new Date(clock.now());
   const deadlines = new Deadlines(store, now);
-  const channels = new ChannelSettings(store, now);
   const logger = options.logger ?? console;
+  const channels = new ChannelSettings(store, now);
   return {
     kb,
     search: createSearch(kb),

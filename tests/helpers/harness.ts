@@ -54,12 +54,12 @@ export interface Harness {
 export async function startHarness(
   options: {
     storeUrl?: string;
+    /** A store to use instead of opening `storeUrl` (e.g. one that fails on demand). */
+    store?: Store;
     slack?: SlackStandIn;
     clock?: Clock;
     cron?: boolean;
     socketMode?: boolean;
-    /** Wraps the opened store, e.g. to inject faults. */
-    wrapStore?: (store: Store) => Store;
     /** Timers for coalescing App Home publishes. */
     timers?: Timers;
   } = {},
@@ -77,9 +77,8 @@ export async function startHarness(
     kbDir: undefined,
   });
   const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
-  const opened = await openStore(config.storeUrl);
-  const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const logger = memoryLogger();
+  const store = options.store ?? (await openStore(config.storeUrl));
   const services = createServices(kb, store, {
     deliver: createDeliver(createNudgeClient(config)),
     logger,

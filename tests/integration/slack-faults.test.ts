@@ -42,15 +42,10 @@ describe("retried events with the store failing", () => {
   it.each(["throw", "silent"] as const)(
     "answers a DM once, however often Slack retries it (store failing: %s)",
     async (mode) => {
-      let faults: ReturnType<typeof failingStore> | undefined;
-      const h = await startHarness({
-        wrapStore: (store) => {
-          faults = failingStore(store);
-          return faults.store;
-        },
-      });
+      const faults = failingStore(await openStore("memory://"));
+      const h = await startHarness({ store: faults.store });
       try {
-        faults?.fail(mode);
+        faults.fail(mode);
         const body = question(`EvRetry-${mode}`);
         const first = await sendEvent(h.base, body);
         // Slack retries when it did not see the ack in time; these arrive together.
