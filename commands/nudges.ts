@@ -6,7 +6,7 @@ import {
   renderNudgesOn,
   renderNudgesStatus,
 } from "../src/blocks/deadlines.ts";
-import { escapeText } from "../src/blocks/kit.ts";
+import { problemText } from "../src/blocks/problems.ts";
 import {
   nextRun,
   parseTime,
@@ -23,6 +23,7 @@ import type { SlashCommand } from "./types.ts";
 export const nudgesCommand: SlashCommand = {
   name: "/nudges",
   description: "Weekly deadline and practice nudges in this channel",
+  channelsOnly: true,
   usageHint: "on <weekday> <HH:MM> [timezone] | off | status | now | help",
   create:
     (services) =>
@@ -37,9 +38,7 @@ export const nudgesCommand: SlashCommand = {
           if (!dayWord || !timeWord || extra.length > 0) {
             await respond({
               response_type: "ephemeral",
-              ...renderNudgesHelp(
-                "Write it as `/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]`, e.g. `/nudges on monday 09:00 America/New_York`.",
-              ),
+              ...renderNudgesHelp(problemText({ code: "nudges_on_usage" })),
             });
             return;
           }
@@ -52,7 +51,7 @@ export const nudgesCommand: SlashCommand = {
           if (problem && !problem.ok) {
             await respond({
               response_type: "ephemeral",
-              ...renderNudgesHelp(escapeText(problem.error)),
+              ...renderNudgesHelp(problemText(problem.problem)),
             });
             return;
           }
@@ -110,7 +109,9 @@ export const nudgesCommand: SlashCommand = {
         default:
           await respond({
             response_type: "ephemeral",
-            ...renderNudgesHelp(`I don't know \`/nudges ${escapeText(sub)}\`.`),
+            ...renderNudgesHelp(
+              problemText({ code: "unknown_subcommand", command: "/nudges", sub }),
+            ),
           });
       }
     },

@@ -1,9 +1,13 @@
 import type { KnownBlock } from "@slack/types";
-import type { Deadline } from "../services/deadlines/deadlines.ts";
+import type { Deadline, PendingDeadline } from "../services/deadlines/deadlines.ts";
 import type { Schedule } from "../services/nudges/channels.ts";
 import type { DeadlineReminder, WeeklyNudge } from "../services/nudges/scheduler.ts";
 import { formatDate, formatInstant, weekdayName } from "../services/scheduling/time.ts";
+import { needsReinstall } from "../slack-errors.ts";
+import { Actions } from "./action-ids.ts";
 import {
+  actions,
+  button,
   context,
   divider,
   escapeText,
@@ -61,6 +65,28 @@ export function renderDeadlineProblem(problem: string): Message {
   return message(problem, [
     section(`:warning: ${problem}`),
     context("Nothing was saved. `/deadlines help` shows every form."),
+  ]);
+}
+
+/** The channel holds as many upcoming deadlines as it may. */
+export function renderChannelFull(limit: number): Message {
+  return renderDeadlineProblem(
+    `This channel already has ${limit} upcoming deadlines; remove some with \`/deadlines remove &lt;id&gt;\` first.`,
+  );
+}
+
+/** A date after next year: asks before adding it, with a button that adds exactly this one. */
+export function renderDeadlineConfirm(pending: PendingDeadline, value: string): Message {
+  const when = formatDate(pending.date, pending.time);
+  const title = escapeText(pending.title);
+  return message(`${when} is more than a year away. Add “${title}” for ${when} anyway?`, [
+    section(
+      `:thinking_face: *${when}* is more than a year away; is that the date you meant for *${title}*?`,
+    ),
+    ...actions([button(`Yes, add it for ${when}`, Actions.confirmDeadline, value, "primary")]),
+    context(
+      "Nothing is saved until you press the button. If the date is a typo, run `/deadlines add` again with the right one.",
+    ),
   ]);
 }
 
@@ -236,7 +262,9 @@ export function renderNudgeNowProblem(error: string): Message {
   const text =
     error === "not_in_channel" || error === "channel_not_found" || error === "is_archived"
       ? `I couldn't post in this channel (\`${error}\`). Invite me with \`/invite @InternPrep\` and try again.`
-      : `I couldn't post the nudge (\`${error}\`). Please try again in a moment.`;
+      : needsReinstall(error)
+        ? `I couldn't post the nudge: Slack no longer accepts InternPrep's access to this workspace (\`${error}\`). Trying again won't help; please ask a workspace admin to reinstall the app.`
+        : `I couldn't post the nudge (\`${error}\`). Please try again in a moment.`;
   return message(text.replace(/`/g, ""), [section(`:warning: ${text}`)]);
 }
 
@@ -257,4 +285,10 @@ export function renderHomeDeadlines(
       `${deadlineLine(deadline, daysLeft, false)} · <#${channelId}>`,
   );
   return [header("Upcoming deadlines"), section(lines.join("\n"))];
+}
+
+/** `/deadlines` or `/nudges` typed in a DM: they keep a channel's deadlines and nudges. */
+export function renderChannelsOnly(command: string): Message {
+  const text = `${command} works in channels: it keeps a study group's deadlines and weekly nudges in the channel where you type it. Invite me to your group's channel with \`/invite @InternPrep\` and try \`${command}\` there.`;
+  return message(text.replace(/`/g, ""), [section(text)]);
 }

@@ -53,7 +53,13 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
     progress: new ChecklistProgress(store, now),
     feedback: new Feedback(store),
     gaps: new UnansweredQuestions(store, now),
-    deliveries: new Deliveries(store, () => clock.now()),
+    deliveries: new Deliveries(store, {
+      now: () => clock.now(),
+      onStoreError: (id, error) =>
+        logger.error(
+          `could not record event ${id} as handled in the store (a retry reaching this process is still skipped): ${String(error)}`,
+        ),
+    }),
     deadlines,
     channels,
     scheduler: new NudgeScheduler({

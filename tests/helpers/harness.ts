@@ -2,6 +2,7 @@ import type { Logger } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
 import { SIGNING_SECRET } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
+import type { Timers } from "../../src/listeners/home.ts";
 import {
   createDeliver,
   createFind,
@@ -65,6 +66,8 @@ export async function startHarness(
     socketMode?: boolean;
     /** How long the nudge sender waits for Slack before the outcome counts as unknown. */
     slackTimeoutMs?: number;
+    /** Timers for coalescing App Home publishes. */
+    timers?: Timers;
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
@@ -89,7 +92,11 @@ export async function startHarness(
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const running = createSlackApp(config, services, { logger, cron: options.cron ?? false });
+  const running = createSlackApp(config, services, {
+    logger,
+    cron: options.cron ?? false,
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
   const { port } = await running.start();
   let stopped = false;
   const stopApp = async () => {

@@ -183,4 +183,29 @@ describe("the app as a process (npm start)", () => {
       expect(output).not.toContain("SQLITE_NOTADB");
     }, 30_000);
   });
+
+  it("a wrong or revoked bot token stops start-up with one clear line, before saying it runs", async () => {
+    slack.respond("auth.test", () => ({ body: { ok: false, error: "invalid_auth" } }));
+    try {
+      const run = await runApp(
+        {
+          SLACK_BOT_TOKEN: "xoxb-well-formed-but-wrong",
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          PORT: String(await freePort()),
+          STORE_URL: "memory://",
+        },
+        dir,
+        false,
+      );
+      expect(await run.exited).toBe(1);
+      expect(run.output).toEqual([
+        expect.stringMatching(
+          /^InternPrep cannot start: SLACK_BOT_TOKEN is not a valid token for any workspace \(Slack answered invalid_auth\)\. Reinstall the app or copy its Bot User OAuth Token again/,
+        ),
+      ]);
+    } finally {
+      slack.reset();
+    }
+  }, 30_000);
 });
