@@ -4,7 +4,7 @@
  */
 import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
-import { createDeliver, createNudgeClient } from "./listeners/nudges/deliver.ts";
+import { createDeliver, createFind, createNudgeClient } from "./listeners/nudges/deliver.ts";
 import { createTeamClients } from "./listeners/nudges/team-clients.ts";
 import { createServices } from "./services/index.ts";
 import { Installations } from "./services/installations/installations.ts";
@@ -18,18 +18,19 @@ try {
   const kb = await loadKnowledgeBase({
     dirs: config.kbDir ? [BUNDLED_KB_DIR, config.kbDir] : [BUNDLED_KB_DIR],
   });
-  const store = await openStore(config.storeUrl, (error) => console.error("store error:", error));
+  const store = await openStore(config.storeUrl, (error) => console.error(error.message));
   // Multi-workspace mode: installations (tokens sealed) in the same store; nudges use each one's token.
   const installations = config.oauth
     ? new Installations(store, new TokenCipher(config.oauth.tokenKey))
     : undefined;
   await installations?.checkKey();
+  const nudgeClients =
+    config.oauth && installations
+      ? createTeamClients(config, config.oauth, installations)
+      : createNudgeClient(config);
   const services = createServices(kb, store, {
-    deliver: createDeliver(
-      config.oauth && installations
-        ? createTeamClients(config, config.oauth, installations)
-        : createNudgeClient(config),
-    ),
+    deliver: createDeliver(nudgeClients),
+    find: createFind(nudgeClients),
     ...(installations ? { installations } : {}),
   });
   const running = createSlackApp(config, services);

@@ -10,6 +10,12 @@ export const ErrorCode = {
   TokenUndecryptable: "token_undecryptable",
   /** No installation for that workspace (never installed, or uninstalled). */
   NotInstalled: "not_installed",
+  /** The store could not read or write (disk full, read-only, damaged, unreachable). */
+  StoreUnavailable: "store_unavailable",
+  /** Slack refused the bot token at start-up (auth.test). */
+  SlackAuthFailed: "slack_auth_failed",
+  /** A request from a workspace other than the one the app is installed in. */
+  WrongWorkspace: "wrong_workspace",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,9 +1,23 @@
-import { type IncomingMessage, Server, type ServerResponse } from "node:http";
-import { App, LogLevel as BoltLogLevel, type CustomRoute, type Logger } from "@slack/bolt";
+import { type IncomingMessage, type RequestListener, Server, type ServerResponse } from "node:http";
+import {
+  App,
+  LogLevel as BoltLogLevel,
+  type CustomRoute,
+  HTTPReceiver,
+  type Logger,
+} from "@slack/bolt";
+import { WebClient } from "@slack/web-api";
 import type { Config } from "./config.ts";
+import { AppError, ErrorCode } from "./errors.ts";
 import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import { registerEvents } from "./listeners/events/index.ts";
+import { HomePublisher, type Timers } from "./listeners/home.ts";
+import {
+  checkBotToken,
+  type Installation,
+  installedWorkspaceOnly,
+} from "./listeners/installed-workspace.ts";
 import { oauthAppOptions, registerUninstall } from "./listeners/oauth/index.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
@@ -32,6 +46,28 @@ export interface SlackAppOptions {
   logger?: Logger;
   /** Run the every-minute nudge tick (default true; tests driving a fake clock turn it off). */
   cron?: boolean;
+  /** Time and timers for coalescing App Home publishes (tests drive them by hand). */
+  timers?: Timers;
+}
+
+/** Slack signs each request with its time; one more than this far from now is refused. */
+const MAX_CLOCK_SKEW_S = 5 * 60;
+
+/**
+ * Refuses (401, as Bolt refuses a stale one) a request timestamped more than five minutes in the
+ * future: Bolt checks only the past, and a future-dated signed request could be replayed later.
+ */
+function refuseFutureRequests(listener: RequestListener, logger: () => Logger): RequestListener {
+  return (req, res) => {
+    const timestamp = Number(req.headers["x-slack-request-timestamp"]);
+    if (req.method === "POST" && timestamp > Date.now() / 1000 + MAX_CLOCK_SKEW_S) {
+      logger().warn(`refused a request timestamped ${timestamp}, more than 5 minutes ahead`);
+      res.writeHead(401, { "content-type": "text/plain" });
+      res.end();
+      return;
+    }
+    listener(req, res);
+  };
 }
 
 /** The message of an authorization failure because the workspace has no installation. */
@@ -45,7 +81,7 @@ function notInstalled(error: unknown): string | undefined {
 }
 
 /** What the every-minute tick runs: the nudges, and (multi-workspace) the purge of old uninstalls. */
-export function tickJobs(services: Services): Pick<Services["scheduler"], "tick"> {
+export function tickJobs(services: Services): Pick<Services["scheduler"], "tick" | "stop"> {
   const { scheduler, retention, clock } = services;
   if (!retention) return scheduler;
   return {
@@ -53,6 +89,7 @@ export function tickJobs(services: Services): Pick<Services["scheduler"], "tick"
       await retention.purgeDue(now);
       return scheduler.tick(now);
     },
+    stop: () => scheduler.stop(),
   };
 }
 
@@ -71,45 +108,75 @@ export function createSlackApp(
 ): RunningApp {
   const { logger } = options;
   let ready = false;
+  let started = false;
   let stopCron: (() => Promise<void>) | undefined;
   const inFlight = new Set<Promise<unknown>>();
   const healthz: CustomRoute = {
     path: "/healthz",
     method: ["GET"],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(ready ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: ready }));
+      // Not ready, or the store cannot write: a balancer should send requests elsewhere.
+      const store = services.store.healthy();
+      res.writeHead(ready && store ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: ready && store, ...(store ? {} : { store: "unavailable" }) }));
     },
   };
-  // One workspace: its bot token. Many ("Add to Slack"): Bolt's OAuth flow, a token per workspace.
-  const auth =
+  const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
+  // Many workspaces ("Add to Slack"): Bolt's OAuth flow, each request authorized with its own
+  // workspace's installation. One workspace: the bot token, whose workspace is learned from
+  // auth.test at start-up; requests from any other workspace are refused.
+  const oauth =
     config.oauth && services.installations
       ? oauthAppOptions(config, config.oauth, services.installations)
-      : { token: config.botToken };
+      : undefined;
+  let installation: Installation | undefined;
   const common = {
-    ...auth,
+    ...(oauth
+      ? {}
+      : { authorize: installedWorkspaceOnly(config.botToken as string, () => installation) }),
     logLevel: LEVELS[config.logLevel],
     ...(logger ? { logger } : {}),
     // Not used by any listener; Bolt's default conversation store costs ~25% of throughput.
     convoStore: false as const,
-    customRoutes: [healthz],
-    clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {},
+    clientOptions,
   };
-  const app =
-    config.mode === "http"
-      ? new App({ ...common, signingSecret: config.signingSecret as string, port: config.port })
-      : new App({
-          ...common,
-          appToken: config.appToken as string,
-          socketMode: true,
-          // The Socket Mode client opens its connection with its own Web API client; the install
-          // pages (multi-workspace mode) are served on PORT beside /healthz.
-          installerOptions: {
-            ...("installerOptions" in auth ? auth.installerOptions : {}),
-            port: config.port,
-            clientOptions: common.clientOptions,
-          },
-        });
+  let app: App;
+  if (config.mode === "http") {
+    const receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret as string,
+      port: config.port,
+      customRoutes: [healthz],
+      logLevel: common.logLevel,
+      ...(logger ? { logger } : {}),
+      // With our own receiver, the install pages' OAuth calls get SLACK_API_URL from here.
+      ...(oauth
+        ? { ...oauth, installerOptions: { ...oauth.installerOptions, clientOptions } }
+        : {}),
+    });
+    receiver.requestListener = refuseFutureRequests(receiver.requestListener, () => app.logger);
+    // Many workspaces: Bolt authorizes each request with the receiver's installer.
+    app = new App({ ...common, receiver });
+  } else {
+    app = new App({
+      ...common,
+      ...(oauth ?? {}),
+      appToken: config.appToken as string,
+      socketMode: true,
+      customRoutes: [healthz],
+      // The Socket Mode client opens its connection with its own Web API client; the install
+      // pages (multi-workspace mode) are served on PORT beside /healthz.
+      installerOptions: { ...oauth?.installerOptions, port: config.port, clientOptions },
+    });
+  }
+  // Only for auth.test at start-up (one workspace): a network failure there should stop start-up
+  // quickly.
+  const startupClient = config.botToken
+    ? new WebClient(config.botToken, {
+        ...clientOptions,
+        retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2000 },
+      })
+    : undefined;
+  const home = new HomePublisher(services, options.timers);
 
   // Work continues after ack(); track it so a shutdown can wait for it.
   app.use(async ({ next }) => {
@@ -133,8 +200,8 @@ export function createSlackApp(
   });
 
   registerCommands(app, services);
-  registerActions(app, services);
-  registerEvents(app, services);
+  registerActions(app, services, home);
+  registerEvents(app, services, home);
   registerUninstall(app, services);
 
   app.error(async (error) => {
@@ -144,13 +211,21 @@ export function createSlackApp(
       app.logger.warn(`ignored a request: ${notInstalled(error)}`);
       return;
     }
+    const original = (error as { original?: unknown }).original;
+    if (original instanceof AppError && original.code === ErrorCode.WrongWorkspace) {
+      app.logger.warn(original.message);
+      return;
+    }
     app.logger.error("unhandled error:", error);
   });
 
   return {
     app,
     async start() {
-      const server = await app.start();
+      // Before serving anything: a wrong or revoked token stops start-up with one clear line.
+      if (startupClient) installation = await checkBotToken(startupClient);
+      started = true;
+      const server = await (config.mode === "http" ? app.start(config.port) : app.start());
       if (options.cron !== false) stopCron = startNudgeCron(tickJobs(services), app.logger);
       ready = true;
       const address = server instanceof Server ? server.address() : null;
@@ -162,8 +237,9 @@ export function createSlackApp(
     async stop() {
       ready = false;
       await stopCron?.();
-      await app.stop();
+      if (started) await app.stop();
       await Promise.allSettled([...inFlight]);
+      await home.close();
       await services.store.close();
     },
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
+import { asSlackSends, blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
 import {
   type RecordedCall,
   type SlackStandIn,
@@ -98,7 +98,7 @@ export class Workspace extends EventEmitter {
   async command(user: string, channel: string, text: string): Promise<number> {
     const [command = "", ...rest] = text.trim().split(/\s+/);
     const responseUrl = this.responseUrl({ channel, user });
-    const body = slashCommand(command, rest.join(" "), {
+    const body = slashCommand(command, asSlackSends(rest.join(" ")), {
       user,
       channel,
       responseUrl,
@@ -117,7 +117,7 @@ export class Workspace extends EventEmitter {
   async say(user: string, channel: string, text: string): Promise<void> {
     const ts = this.nextTs();
     const mentioned = /@internprep\b/i.test(text);
-    const slackText = text.replace(/@internprep\b/gi, `<@${this.team.botUserId}>`);
+    const slackText = asSlackSends(text).replace(/@internprep\b/gi, `<@${this.team.botUserId}>`);
     this.add({ id: ts, channel, author: user, text: slackText, problems: [], at: Date.now() });
     if (channel.startsWith("D")) {
       await this.event({ type: "message", channel_type: "im", channel, user, text: slackText, ts });

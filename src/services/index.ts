@@ -6,7 +6,12 @@ import type { Installations } from "./installations/installations.ts";
 import { Retention } from "./installations/retention.ts";
 import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
 import { ChannelSettings } from "./nudges/channels.ts";
-import { type Deliver, NudgeScheduler, type SchedulerLogger } from "./nudges/scheduler.ts";
+import {
+  type Deliver,
+  type FindPosted,
+  NudgeScheduler,
+  type SchedulerLogger,
+} from "./nudges/scheduler.ts";
 import { type Clock, realClock } from "./nudges/sender.ts";
 import { createSearch, type Search } from "./search/search.ts";
 import { Deliveries } from "./storage/dedupe.ts";
@@ -33,6 +38,8 @@ export interface Services {
 export interface ServiceOptions {
   /** Posts a rendered nudge; wired to Slack by the app. */
   deliver: Deliver;
+  /** Looks for a tagged message in Slack; wired to Slack by the app. */
+  find?: FindPosted;
   clock?: Clock;
   logger?: SchedulerLogger;
   /** Multi-workspace mode ("Add to Slack"). */
@@ -44,9 +51,9 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const clock = options.clock ?? realClock;
   const now = () => new Date(clock.now());
   const deadlines = new Deadlines(store, now);
-  const channels = new ChannelSettings(store, now);
-  const { installations } = options;
   const logger = options.logger ?? console;
+  const channels = new ChannelSettings(store, now, logger);
+  const { installations } = options;
   return {
     kb,
     search: createSearch(kb),
@@ -54,7 +61,13 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
     progress: new ChecklistProgress(store, now),
     feedback: new Feedback(store),
     gaps: new UnansweredQuestions(store, now),
-    deliveries: new Deliveries(store, () => clock.now()),
+    deliveries: new Deliveries(store, {
+      now: () => clock.now(),
+      onStoreError: (id, error) =>
+        logger.error(
+          `could not record event ${id} as handled in the store (a retry reaching this process is still skipped): ${String(error)}`,
+        ),
+    }),
     deadlines,
     channels,
     scheduler: new NudgeScheduler({
@@ -63,6 +76,7 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       channels,
       deadlines,
       deliver: options.deliver,
+      ...(options.find ? { find: options.find } : {}),
       clock,
       logger,
       ...(installations ? { workspaces: installations } : {}),

@@ -42,7 +42,7 @@ export function createTeamClients(
     let client = clients.get(botToken);
     if (!client) {
       if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value as string);
-      client = createNudgeClient(config, botToken);
+      client = createNudgeClient(config, undefined, botToken);
       clients.set(botToken, client);
     }
     return client;

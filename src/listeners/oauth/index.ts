@@ -7,9 +7,11 @@ import { renderInstalledPage, renderInstallFailedPage, renderInstallPage } from 
 /** The bot scopes the app asks for; the same list as manifest.yml (a test checks). */
 export const BOT_SCOPES = [
   "app_mentions:read",
+  "channels:history",
   "channels:read",
   "chat:write",
   "commands",
+  "groups:history",
   "groups:read",
   "im:history",
   "im:read",

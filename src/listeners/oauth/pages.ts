@@ -55,7 +55,8 @@ export function renderInstallPage(authorizeUrl: string): string {
 <p>Skill checklists, interview prep and deadline nudges for internship study groups.</p>
 <p><a class="add" id="add-to-slack" href="${escapeHtml(authorizeUrl)}">&#x2795; Add to Slack</a></p>
 <p>Slack asks you to allow InternPrep to read messages sent to it, post in channels it is invited to,
-and see which channels you are in and your timezone (for deadlines and the Home tab).</p>
+look through its own recent posts there (so a weekly nudge is never posted twice), and see which
+channels you are in and your timezone (for deadlines and the Home tab).</p>
 <h2>Your data</h2>
 <p class="note" id="retention">${escapeHtml(RETENTION_NOTE)}</p>`,
   );
