@@ -5,7 +5,7 @@
 import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
 import { createDeliver, createNudgeClient } from "./listeners/nudges/deliver.ts";
-import { createServices } from "./services/index.ts";
+import { createServices, prepareServices } from "./services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "./services/knowledge-base/load.ts";
 import { openStore } from "./services/storage/store.ts";
 import { createSlackApp } from "./slack-app.ts";
@@ -17,6 +17,7 @@ try {
   });
   const store = await openStore(config.storeUrl, (error) => console.error("store error:", error));
   const services = createServices(kb, store, { deliver: createDeliver(createNudgeClient(config)) });
+  await prepareServices(services);
   const running = createSlackApp(config, services);
   await running.start();
   running.app.logger.info(

@@ -4,6 +4,7 @@ import type { Config } from "./config.ts";
 import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import { registerEvents } from "./listeners/events/index.ts";
+import { Organizers } from "./listeners/organizers.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
 
@@ -99,8 +100,9 @@ export function createSlackApp(
     await next();
   });
 
-  registerCommands(app, services);
-  registerActions(app, services);
+  const organizers = new Organizers(config.organizerIds, () => services.clock.now());
+  registerCommands(app, services, organizers);
+  registerActions(app, services, organizers);
   registerEvents(app, services);
 
   app.error(async (error) => {

@@ -2,6 +2,7 @@ import { ChecklistProgress } from "./checklists/progress.ts";
 import { Deadlines } from "./deadlines/deadlines.ts";
 import { Feedback } from "./feedback/feedback.ts";
 import { UnansweredQuestions } from "./feedback/gaps.ts";
+import { LearnedPhrasings } from "./feedback/learned.ts";
 import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
 import { ChannelSettings } from "./nudges/channels.ts";
 import { type Deliver, NudgeScheduler, type SchedulerLogger } from "./nudges/scheduler.ts";
@@ -18,6 +19,8 @@ export interface Services {
   progress: ChecklistProgress;
   feedback: Feedback;
   gaps: UnansweredQuestions;
+  /** Questions students matched to entries by picking a "Did you mean…?" suggestion. */
+  learned: LearnedPhrasings;
   deliveries: Deliveries;
   deadlines: Deadlines;
   channels: ChannelSettings;
@@ -38,13 +41,15 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const now = () => new Date(clock.now());
   const deadlines = new Deadlines(store, now);
   const channels = new ChannelSettings(store, now);
+  const search = createSearch(kb);
   return {
     kb,
-    search: createSearch(kb),
+    search,
     store,
     progress: new ChecklistProgress(store, now),
-    feedback: new Feedback(store),
+    feedback: new Feedback(store, now),
     gaps: new UnansweredQuestions(store, now),
+    learned: new LearnedPhrasings(store, search, now),
     deliveries: new Deliveries(store, () => clock.now()),
     deadlines,
     channels,
@@ -59,4 +64,16 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
     }),
     clock,
   };
+}
+
+/**
+ * Start-up work that needs the store: the search learns the phrasings organizers confirmed.
+ * Run once after `createServices`, before the app takes requests.
+ *
+ * @example
+ * const services = createServices(kb, store, { deliver });
+ * await prepareServices(services);
+ */
+export async function prepareServices(services: Services): Promise<void> {
+  await services.learned.restore();
 }

@@ -3,7 +3,7 @@ import type { Config } from "../../src/config.ts";
 import { SIGNING_SECRET } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
 import { createDeliver, createNudgeClient } from "../../src/listeners/nudges/deliver.ts";
-import { createServices, type Services } from "../../src/services/index.ts";
+import { createServices, prepareServices, type Services } from "../../src/services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import type { Clock } from "../../src/services/nudges/sender.ts";
 import { openStore } from "../../src/services/storage/store.ts";
@@ -57,6 +57,10 @@ export async function startHarness(
     clock?: Clock;
     cron?: boolean;
     socketMode?: boolean;
+    /** ORGANIZER_IDS (default none). */
+    organizerIds?: readonly string[];
+    /** Knowledge-base folders (default the bundled one); app tests may use a fixture. */
+    kbDirs?: readonly string[];
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
@@ -70,8 +74,9 @@ export async function startHarness(
     storeUrl: options.storeUrl ?? "memory://",
     logLevel: "error",
     kbDir: undefined,
+    organizerIds: options.organizerIds ?? [],
   });
-  const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
+  const kb = await loadKnowledgeBase({ dirs: [...(options.kbDirs ?? [BUNDLED_KB_DIR])] });
   const store = await openStore(config.storeUrl);
   const logger = memoryLogger();
   const services = createServices(kb, store, {
@@ -79,6 +84,7 @@ export async function startHarness(
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  await prepareServices(services);
   const running = createSlackApp(config, services, { logger, cron: options.cron ?? false });
   const { port } = await running.start();
   let stopped = false;
