@@ -21,7 +21,7 @@ describe("the Slack app over HTTP", () => {
   const rid = () => `r${++n}`;
 
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ organizerIds: ["U0ORGANIZER"] });
   });
   afterAll(async () => {
     await h.close();
@@ -164,7 +164,7 @@ describe("the Slack app over HTTP", () => {
     expect(allText(missing.reply)).toContain("I don't know that one yet");
     await command("/prep", "Best pizza toppings?");
 
-    const gaps = await command("/prep", "gaps");
+    const gaps = await command("/prep", "gaps", "U0ORGANIZER");
     expect(allText(gaps.reply)).toMatch(/pizza toppings\?? — asked \*2×\*/);
   });
 
