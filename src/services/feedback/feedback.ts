@@ -116,7 +116,16 @@ export class Feedback {
       const voters = (before?.voters ?? []).filter((v) => v !== voter);
       if (!helpful) voters.push(voter);
       if (voters.length === 0) delete items[key];
-      else items[key] = { entryId, question: question || null, voters, lastAt: at };
+      else {
+        // A 👎 shows the question as last typed; a 👍 taking one back leaves it as it was.
+        const shown = helpful ? (before?.question ?? null) : question || null;
+        items[key] = {
+          entryId,
+          question: shown,
+          voters,
+          lastAt: helpful && before ? before.lastAt : at,
+        };
+      }
       const keys = Object.keys(items);
       if (keys.length > MAX_DOWNVOTED) {
         const oldest = keys
