@@ -205,6 +205,17 @@ describe("Did you mean…? and learned phrasings, over HTTP", () => {
     }
     expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
     expect(await h.services.learned.pending(TEAM_ID)).toEqual(before);
+
+    // Review buttons with values we did not make, even from an organizer, change nothing.
+    for (const [action_id, value] of [
+      ["learned_confirm", JSON.stringify({ id: "not-an-id", p: 0 })],
+      ["learned_reject", "{"],
+      ["learned_page:next", JSON.stringify({ p: "x" })],
+    ]) {
+      const id = await click({ action_id, value }, { user: ORGANIZER });
+      expect(allText(responded(id)[0]?.args)).toContain("can't find what that button pointed to");
+    }
+    expect(await h.services.learned.pending(TEAM_ID)).toEqual(before);
   });
 
   it("keeps /prep gaps and /prep learned to organizers, and refuses a forged review click", async () => {
@@ -221,6 +232,13 @@ describe("Did you mean…? and learned phrasings, over HTTP", () => {
     );
     expect(allText(responded(id)[0]?.args)).toContain("only for the group's organizers");
     expect((await h.services.learned.get(TEAM_ID, pending?.id ?? ""))?.status).toBe("pending");
+  });
+
+  it("when Slack cannot say whether someone is an admin, apologizes and shows nothing", async () => {
+    slack.stub("users.info", () => ({ body: { ok: false, error: "user_not_found" } }));
+    const reply = await command("gaps", "U0SOMEONE");
+    expect(allText(reply)).toContain("something went wrong");
+    expect(allText(reply)).not.toContain(UNSURE);
   });
 
   it("workspace admins are organizers (users.info, cached briefly); rejecting drops a phrasing", async () => {

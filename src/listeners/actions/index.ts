@@ -169,13 +169,14 @@ export function registerActions(app: App, services: Services, organizers: Organi
     const user = args.body.user.id;
     const container = args.body.container as { message_ts?: string; is_ephemeral?: boolean };
     const where = `${args.body.channel?.id ?? ""}:${container.message_ts ?? ""}`;
-    // A double click shows the entry once.
-    if (!(await deliveries.firstTime(`pick:${where}:${entry.id}:${user}`))) return;
+    // Recording is idempotent (one pick per user), so a click retried after a failure records it.
     const item = await learned.record(teamOf(args), {
       entryId: entry.id,
       phrasing: pick.question,
       userId: user,
     });
+    // A double click shows the entry once.
+    if (!(await deliveries.firstTime(`pick:${where}:${entry.id}:${user}`))) return;
     const recorded = item?.status === "pending";
     const original = args.body.message;
     if (container.is_ephemeral || !original || !args.body.channel?.id) {
@@ -231,7 +232,10 @@ export function registerActions(app: App, services: Services, organizers: Organi
     LEARNED_PAGE_ACTION,
     forOrganizers(async (args, teamId) => {
       const page = decodePage(clickedValue(args));
-      if (page === undefined) return;
+      if (page === undefined) {
+        await tell(args, message(STALE, [section(STALE)]));
+        return;
+      }
       await args.respond({
         replace_original: true,
         ...(await learnedReview(services, teamId, page)),
