@@ -135,3 +135,10 @@ export function renderIntro(topics: readonly Topic[]): Message {
     ...topicButtons(topics.slice(0, 10)),
   ]);
 }
+
+/** The reply to a click whose value names nothing we know (forged, or from a long-gone entry). */
+export function renderStaleClick(): Message {
+  const text =
+    "Sorry, I can't find what that button pointed to any more. Please ask your question again.";
+  return message(text, [section(text)]);
+}

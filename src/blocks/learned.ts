@@ -22,6 +22,19 @@ export interface ReviewItem extends LearnedPhrasing {
   title: string;
 }
 
+/** What the organizer's last click did, shown on top of the refreshed review. */
+export type ReviewOutcome =
+  | { kind: "confirmed" | "rejected"; phrasing: string; title: string }
+  | { kind: "already-reviewed" };
+
+function outcomeLine(outcome: ReviewOutcome): string {
+  if (outcome.kind === "already-reviewed") return "That one was already reviewed.";
+  const pair = `“${escapeText(truncate(outcome.phrasing, 200))}” → *${outcome.title}*`;
+  return outcome.kind === "confirmed"
+    ? `Confirmed: ${pair}. I answer it from now on.`
+    : `Rejected: ${pair}. Dropped.`;
+}
+
 /** The page number a review shows: within the pages there are. */
 export function clampPage(page: number, total: number): number {
   const last = Math.max(0, Math.ceil(total / REVIEW_PAGE_SIZE) - 1);
@@ -33,14 +46,14 @@ export function clampPage(page: number, total: number): number {
  * asked, the entry they picked) with Confirm / Reject buttons, and Previous / Next.
  *
  * @param items every pending phrasing, in review order; the page is cut here
- * @param note one line on top, e.g. what the last click did (plain text, escaped here)
+ * @param outcome what the last click did, shown on top
  */
 export function renderLearnedReview(
   items: readonly ReviewItem[],
   page: number,
-  note?: string,
+  outcome?: ReviewOutcome,
 ): Message {
-  const noteBlocks = note ? [context(escapeText(note))] : [];
+  const noteBlocks = outcome ? [context(outcomeLine(outcome))] : [];
   if (items.length === 0) {
     return message("No learned phrasings to review.", [
       ...noteBlocks,

@@ -3,7 +3,7 @@
  * Shared by the `/prep` command and the review's buttons; the caller checks the organizer first.
  */
 import type { Message } from "../blocks/kit.ts";
-import { renderLearnedReview } from "../blocks/learned.ts";
+import { type ReviewOutcome, renderLearnedReview } from "../blocks/learned.ts";
 import { renderGaps } from "../blocks/prep.ts";
 import type { Services } from "../services/index.ts";
 
@@ -22,17 +22,17 @@ export async function gapsReport(services: Services, teamId: string): Promise<Me
   );
 }
 
-/** One page of the pending learned phrasings, with an optional note about the last click. */
+/** One page of the pending learned phrasings, with what the last click did. */
 export async function learnedReview(
   services: Services,
   teamId: string,
   page: number,
-  note?: string,
+  outcome?: ReviewOutcome,
 ): Promise<Message> {
   const pending = await services.learned.pending(teamId);
   const items = pending.map((p) => ({
     ...p,
     title: services.kb.get(p.entryId)?.title ?? p.entryId,
   }));
-  return renderLearnedReview(items, page, note);
+  return renderLearnedReview(items, page, outcome);
 }

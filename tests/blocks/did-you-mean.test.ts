@@ -158,9 +158,9 @@ describe("organizers' views", () => {
     expect(json(first.blocks)).toContain("picked by 2 people");
 
     // A page past the end (after rejections) shows the last page.
-    const last = renderLearnedReview(items, 7, 'Rejected: "<x>"');
+    const last = renderLearnedReview(items, 7, { kind: "rejected", phrasing: "<x>", title: "T" });
     expect(json(last.blocks)).toContain("page 3 of 3");
-    expect(json(last.blocks)).toContain('Rejected: \\"&lt;x&gt;\\"');
+    expect(json(last.blocks)).toContain("Rejected: “&lt;x&gt;” → *T*. Dropped.");
     const lastIds = elements(last.blocks).map((e) => e.action_id);
     expect(lastIds.filter((id) => id === "learned_reject")).toHaveLength(3);
     expect(lastIds).toContain("learned_page:prev");

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { Actions, LEARNED_PAGE_ACTION, PICK_ACTION, TICK_ACTION } from "../../blocks/action-ids.ts";
-import { pickedNote, renderPicked, renderThanks } from "../../blocks/answers.ts";
-import { type Message, message, section } from "../../blocks/kit.ts";
+import { pickedNote, renderPicked, renderStaleClick, renderThanks } from "../../blocks/answers.ts";
+import type { Message } from "../../blocks/kit.ts";
 import {
   renderEntry,
   renderOrganizersOnly,
@@ -16,10 +16,6 @@ import { homeFor } from "../events/index.ts";
 import type { Organizers } from "../organizers.ts";
 import { learnedReview } from "../review.ts";
 import { apologizeWith } from "../safely.ts";
-
-/** The reply to a click whose value does not name anything we know (forged, or long outdated). */
-const STALE =
-  "Sorry, I can't find what that button pointed to any more. Please ask your question again.";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -163,7 +159,7 @@ export function registerActions(app: App, services: Services, organizers: Organi
     const entry = pick ? kb.get(pick.entryId) : undefined;
     if (!pick || !entry || entry.kind === "prompt") {
       args.logger.warn("refusing a suggestion click whose value names no entry");
-      await tell(args, message(STALE, [section(STALE)]));
+      await tell(args, renderStaleClick());
       return;
     }
     const user = args.body.user.id;
@@ -208,21 +204,22 @@ export function registerActions(app: App, services: Services, organizers: Organi
       const value = decodeReview(clickedValue(args));
       if (!value) {
         args.logger.warn("refusing a review click with an invalid value");
-        await tell(args, message(STALE, [section(STALE)]));
+        await tell(args, renderStaleClick());
         return;
       }
       const done = confirm
         ? await learned.confirm(teamId, value.id, args.body.user.id)
         : await learned.reject(teamId, value.id);
-      const title = done ? (kb.get(done.entryId)?.title ?? done.entryId) : "";
-      const note = !done
-        ? "That one was already reviewed."
-        : confirm
-          ? `Confirmed: "${done.phrasing}" → ${title}. I answer it from now on.`
-          : `Rejected: "${done.phrasing}" → ${title}. Dropped.`;
+      const outcome = done
+        ? {
+            kind: confirm ? ("confirmed" as const) : ("rejected" as const),
+            phrasing: done.phrasing,
+            title: kb.get(done.entryId)?.title ?? done.entryId,
+          }
+        : { kind: "already-reviewed" as const };
       await args.respond({
         replace_original: true,
-        ...(await learnedReview(services, teamId, value.page, note)),
+        ...(await learnedReview(services, teamId, value.page, outcome)),
       });
     });
   on(Actions.confirmLearned, review(true));
@@ -233,7 +230,7 @@ export function registerActions(app: App, services: Services, organizers: Organi
     forOrganizers(async (args, teamId) => {
       const page = decodePage(clickedValue(args));
       if (page === undefined) {
-        await tell(args, message(STALE, [section(STALE)]));
+        await tell(args, renderStaleClick());
         return;
       }
       await args.respond({
