@@ -614,59 +614,6 @@ export class Search {
       .sort((a, b) => b.quality - a.quality)
       .slice(0, 3);
   }
-
-  /**
-   * Teaches the live index another way students ask for an entry (a learned phrasing an organizer
-   * confirmed): the next search already matches it. Unknown entry ids and repeats are ignored.
-   *
-   * @example
-   * search.learn("apply-how-early", "when do i start sending applications");
-   */
-  learn(entryId: string, phrasing: string): void {
-    this.relearn(entryId, (list) => (list.includes(phrasing) ? list : [...list, phrasing]));
-  }
-
-  /**
-   * Forgets a phrasing taught with `learn`, at once; the entry's own phrasings are never removed.
-   *
-   * @example
-   * search.unlearn("apply-how-early", "when do i start sending applications");
-   */
-  unlearn(entryId: string, phrasing: string): void {
-    this.relearn(entryId, (list) => list.filter((p) => p !== phrasing));
-  }
-
-  /** Learned phrasings per entry id, and each such entry as the knowledge base has it. */
-  private readonly learnedPhrasings = new Map<string, string[]>();
-  private readonly unlearnedEntries = new Map<string, Entry>();
-
-  /** Rebuilds the whole index with one entry's learned phrasings changed (milliseconds here). */
-  private relearn(entryId: string, change: (list: string[]) => string[]): void {
-    const doc = this.docs.findIndex((e) => e.id === entryId);
-    const current = this.docs[doc];
-    if (!current) return;
-    const original = this.unlearnedEntries.get(entryId) ?? current;
-    const learned = change(this.learnedPhrasings.get(entryId) ?? []);
-    this.unlearnedEntries.set(entryId, original);
-    this.learnedPhrasings.set(entryId, learned);
-    const entry: Entry =
-      original.kind === "faq"
-        ? { ...original, phrasings: [...original.phrasings, ...learned] }
-        : original.kind === "role" || original.kind === "topic"
-          ? { ...original, aliases: [...original.aliases, ...learned] }
-          : original;
-    const docs = [...this.docs];
-    docs[doc] = entry;
-    // Search reads only `entries` from a knowledge base.
-    const kb = { entries: docs } as Pick<KnowledgeBase, "entries"> as KnowledgeBase;
-    const fresh = new Search(kb, this.tuning);
-    // Take over the rebuilt index in place, so every holder of this object sees it at once.
-    Object.assign(this, {
-      ...fresh,
-      learnedPhrasings: this.learnedPhrasings,
-      unlearnedEntries: this.unlearnedEntries,
-    });
-  }
 }
 
 /** Builds the search index over a knowledge base. */
