@@ -69,18 +69,27 @@ export interface SearchTuning {
   bodyWeight: number;
   /** How much a word found only in an entry's body counts towards covering the question. */
   bodyCoverage: number;
+  /**
+   * Weight of the best single phrasing's match (how much of one title, alias or phrasing the
+   * question says, and how much of the question it says) against the whole entry's score.
+   */
+  phrasingWeight: number;
+  /** How many of the best entries are re-ranked by their best phrasing. */
+  rerankDepth: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
   minCoverage: 0.3,
-  minScore: 0.18,
-  strongScore: 0.22,
+  minScore: 0.2,
+  strongScore: 0.2,
   typoThreshold: 0.5,
   unknownWordWeight: 0.8,
   lengthDamping: 0.25,
   typoCacheSize: 10_000,
   bodyWeight: 0.3,
   bodyCoverage: 0.6,
+  phrasingWeight: 0.15,
+  rerankDepth: 20,
 };
 
 const ANSWER_KINDS: readonly EntryKind[] = ["faq", "topic", "role"];
@@ -192,6 +201,19 @@ function namesOf(entry: Entry): string[] {
     : [entry.title];
 }
 
+/** The short texts a question may say almost word for word: names, aliases and phrasings. */
+function phrasingsOf(entry: Entry, learned: readonly string[]): string[] {
+  switch (entry.kind) {
+    case "faq":
+      return [entry.title, ...entry.phrasings, ...learned];
+    case "role":
+    case "topic":
+      return [entry.title, ...entry.aliases, ...learned];
+    case "prompt":
+      return [entry.title];
+  }
+}
+
 /** A name reduced to its stems, so "Data Science?" and "data science" are the same name. */
 function nameKey(kws: readonly Keyword[]): string {
   return kws.map((k) => k.stem).join(" ");
@@ -236,6 +258,8 @@ export class Search {
   private surfaceToTerm = new Map<string, string>();
   private readonly typoCache = new Map<string, ResolvedWord["expansions"]>();
   private names = new Map<string, number[]>();
+  /** Each entry's names and phrasings, each as its distinct index terms. */
+  private phrasings: string[][][] = [];
   /** Learned phrasings changed since the index was built: rebuild before the next query. */
   private stale = false;
   private generation = 0;
@@ -291,6 +315,7 @@ export class Search {
     const postings = new Map<string, Posting[]>();
     const surfaceToTerm = new Map<string, string>(this.analyzer.surfaces);
     const names = new Map<string, number[]>();
+    const phrasings: string[][][] = [];
     const lengths: number[] = [];
     const { bodyWeight } = this.tuning;
     this.docs.forEach((entry, doc) => {
@@ -330,6 +355,11 @@ export class Search {
         list.push({ doc, weight, bodyOnly });
       }
       lengths.push(unigrams);
+      phrasings.push(
+        phrasingsOf(entry, this.learned.get(doc) ?? []).map((text) => [
+          ...new Set(this.analyzer.keywords(text).map((k) => k.stem)),
+        ]),
+      );
       for (const name of namesOf(entry)) {
         const key = nameKey(this.analyzer.keywords(name));
         if (!key) continue;
@@ -362,6 +392,7 @@ export class Search {
     this.vocabulary = vocabulary;
     this.pairs = pairs;
     this.names = names;
+    this.phrasings = phrasings;
     this.typoCache.clear();
     this.stale = false;
   }
@@ -475,7 +506,7 @@ export class Search {
 
     // Only the best few are kept (insertion into a short list), never a sort of every match.
     const norm = totalIdf * (SATURATION + 1);
-    const keep = Math.max(limit, 1);
+    const keep = Math.max(limit, this.tuning.rerankDepth, 1);
     const ranked: Array<{ doc: number; score: number; coverage: number }> = [];
     for (const doc of touched) {
       const entry = this.docs[doc];
@@ -497,6 +528,8 @@ export class Search {
       }
       ranked.splice(at, 0, { doc, score: value, coverage });
     }
+    this.rerank(ranked, resolved, totalIdf);
+    ranked.length = Math.min(ranked.length, Math.max(limit, 1));
     const top = ranked[0];
     const knownIdf = resolved.reduce((sum, r) => sum + (r.expansions.length > 0 ? r.idf : 0), 0);
     const signals: SearchSignals = {
@@ -518,6 +551,45 @@ export class Search {
       };
     });
     return { answered, hits, signals };
+  }
+
+  /**
+   * Re-ranks the best entries by their best single phrasing: a question that says most of one
+   * phrasing ("do I need a cover letter") beats an entry that shares scattered words with it.
+   */
+  private rerank(
+    ranked: Array<{ doc: number; score: number; coverage: number }>,
+    resolved: readonly ResolvedWord[],
+    totalIdf: number,
+  ): void {
+    const weight = this.tuning.phrasingWeight;
+    if (weight <= 0 || ranked.length === 0) return;
+    // Each query term with the weight of the word it came from.
+    const said = new Map<string, number>();
+    for (const word of resolved) {
+      for (const { term, quality } of word.expansions) {
+        said.set(term, Math.max(said.get(term) ?? 0, word.idf * quality));
+      }
+    }
+    for (const hit of ranked) {
+      let best = 0;
+      for (const terms of this.phrasings[hit.doc] ?? []) {
+        let phraseIdf = 0;
+        let matched = 0;
+        for (const term of terms) {
+          const idf = this.idf.get(term) ?? 0;
+          phraseIdf += idf;
+          const w = said.get(term);
+          if (w !== undefined) matched += Math.min(idf, w);
+        }
+        if (phraseIdf === 0 || matched === 0) continue;
+        const precision = matched / phraseIdf;
+        const recall = Math.min(1, matched / totalIdf);
+        best = Math.max(best, (2 * precision * recall) / (precision + recall));
+      }
+      hit.score = (1 - weight) * hit.score + weight * best;
+    }
+    ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
   /** The decline rule: is the best hit good enough to show as the answer? */
