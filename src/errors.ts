@@ -6,6 +6,7 @@ export const ErrorCode = {
   KnowledgeBaseInvalid: "knowledge_base_invalid",
   ConfigInvalid: "config_invalid",
   StoredValueInvalid: "stored_value_invalid",
+  StoreUnavailable: "store_unavailable",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -17,7 +17,8 @@ const LEVELS = {
 export interface RunningApp {
   app: App;
   /**
-   * Starts listening (HTTP) or connecting (Socket Mode); /healthz answers 200 from then on.
+   * Starts listening (HTTP) or connecting (Socket Mode); /healthz answers 200 from then on, while
+   * the store is healthy.
    * Resolves with the HTTP port actually bound (useful with PORT=0).
    */
   start(): Promise<{ port: number | undefined }>;
@@ -54,8 +55,10 @@ export function createSlackApp(
     path: "/healthz",
     method: ["GET"],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(ready ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: ready }));
+      // Not ready while starting or stopping, or while the store cannot write (Redis down).
+      const ok = ready && services.store.healthy();
+      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok, store: services.store.healthy() }));
     },
   };
   const common = {

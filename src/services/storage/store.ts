@@ -4,6 +4,7 @@ import KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
 import type { z } from "zod";
 import { AppError, ErrorCode } from "../../errors.ts";
+import { openRedisStore } from "./redis-store.ts";
 
 /**
  * One kind of record, e.g. checklist progress, with its values validated by a zod schema on read.
@@ -28,6 +29,8 @@ export interface Collection<T> {
 /** The storage the app depends on; a Redis-backed one can replace the SQLite one behind this. */
 export interface Store {
   collection<T>(name: string, schema: z.ZodType<T>): Collection<T>;
+  /** False while the store cannot write (e.g. Redis unreachable); /healthz answers 503 then. */
+  healthy(): boolean;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,10 @@ export class KeyvStore implements Store {
     };
   }
 
+  healthy(): boolean {
+    return true;
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled(this.queues.values());
     await this.onClose();
@@ -101,7 +108,7 @@ export class KeyvStore implements Store {
 
 /**
  * Opens the store named by STORE_URL: `sqlite://<path>` (created on first use, relative to the
- * working directory) or `memory://`.
+ * working directory), `memory://`, or `redis://…` / `rediss://…` (see redis-store.ts).
  *
  * @example
  * const store = await openStore("sqlite://./var/internprep.sqlite");
@@ -110,6 +117,7 @@ export async function openStore(
   url: string,
   onError: (error: unknown) => void = () => {},
 ): Promise<Store> {
+  if (/^rediss?:\/\//.test(url)) return openRedisStore(url, { onError });
   if (url === "memory://") {
     const keyv = new Keyv();
     keyv.on("error", onError);
