@@ -1,5 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { connect } from "node:net";
+import { createClient } from "redis";
+import { inject } from "vitest";
 import { freePort } from "../../src/dev/processes.ts";
 
 /** Why Redis tests cannot run here, or undefined when `redis-server` is installed. */
@@ -82,6 +84,9 @@ export async function startRedis(): Promise<RedisServer> {
           "no",
           "--loglevel",
           "warning",
+          // One empty database per integration harness (see testStoreUrl).
+          "--databases",
+          "10000",
         ],
         { stdio: "ignore" },
       );
@@ -103,4 +108,31 @@ export async function startRedis(): Promise<RedisServer> {
   };
   await server.start();
   return server;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Set by tests/helpers/redis-global.ts in the `redis` test project. */
+    testRedisUrl: string;
+  }
+}
+
+/**
+ * The store URL for an integration harness: `memory://`, or with `TEST_STORE=redis` (the `redis`
+ * project of vitest.config.ts) a fresh database of the `redis-server` started for the whole run.
+ *
+ * @example
+ * const store = await openStore(await testStoreUrl());
+ */
+export async function testStoreUrl(): Promise<string> {
+  if (process.env.TEST_STORE !== "redis") return "memory://";
+  const base = inject("testRedisUrl");
+  const client = await createClient({ url: base }).connect();
+  try {
+    // Database 0 holds the counter; each harness gets a database of its own, across workers.
+    const db = await client.incr("internprep-test:next-db");
+    return `${base}/${db}`;
+  } finally {
+    client.destroy();
+  }
 }
