@@ -52,7 +52,6 @@ const IndexSchema = z.record(
 export class ChannelSettings {
   private readonly channels: Collection<ChannelState>;
   private readonly index: Collection<z.infer<typeof IndexSchema>>;
-  private cached: ScheduledChannel[] | undefined;
 
   constructor(
     store: Store,
@@ -121,13 +120,13 @@ export class ChannelSettings {
     await this.reindex(teamId, channelId, undefined);
   }
 
-  /** Every channel with nudges on and not paused. */
+  /**
+   * Every channel with nudges on and not paused, read from the store each time (one record), so a
+   * replica sees a schedule another replica set.
+   */
   async scheduled(): Promise<ScheduledChannel[]> {
-    if (!this.cached) {
-      const index = (await this.index.get("all")) ?? {};
-      this.cached = Object.entries(index).map(([k, v]) => ({ key: k, ...v }));
-    }
-    return this.cached;
+    const index = (await this.index.get("all")) ?? {};
+    return Object.entries(index).map(([k, v]) => ({ key: k, ...v }));
   }
 
   /**
@@ -178,7 +177,6 @@ export class ChannelSettings {
       }
       return next;
     });
-    this.cached = undefined;
   }
 }
 
