@@ -11,6 +11,8 @@ export interface RecordedCall {
   problems: string[];
   /** For response_url posts: which one. */
   responseId?: string;
+  /** The bearer token the call was made with (Web API calls), e.g. to tell replicas apart. */
+  token?: string;
   at: number;
   /** The HTTP status and `ok` the stand-in answered with. */
   status: number;
@@ -58,6 +60,8 @@ export class SlackStandIn extends EventEmitter {
   memberships: Record<string, string[]> = {};
   /** Delay every Web API answer by this many milliseconds (to measure under Slack-like latency). */
   latencyMs = 0;
+  /** While set, answers to that method wait (see `hold`). */
+  private held: { method: string; until: Promise<void> } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -134,6 +138,29 @@ export class SlackStandIn extends EventEmitter {
     });
   }
 
+  /**
+   * Holds every answer to one method until the returned function is called, e.g. so several app
+   * processes can all start before any of their posts completes.
+   *
+   * @example
+   * const release = slack.hold("chat.postMessage");
+   * // …start the replicas…
+   * release();
+   */
+  hold(method: string): () => void {
+    let release = () => {};
+    this.held = {
+      method,
+      until: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    };
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.stubs.clear();
@@ -165,6 +192,9 @@ export class SlackStandIn extends EventEmitter {
         : [];
     const call: RecordedCall = { method, args, problems, at: Date.now(), status: 200 };
     if (response) call.responseId = response[1] as string;
+    const bearer = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
+    if (bearer) call.token = bearer;
+    if (this.held?.method === method) await this.held.until;
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const stub = this.stubs.get(method)?.shift();
     const reply =
