@@ -101,6 +101,18 @@ describe.skipIf(skipRedis())("three replicas on one Redis", () => {
     return started;
   }
 
+  /** Redis calls so far, by command (INFO commandstats), to see what a tick costs the losers. */
+  async function commandStats(): Promise<Record<string, number>> {
+    const client = await createClient({ url: redis.url }).connect();
+    try {
+      const info = await client.info("commandstats");
+      return Object.fromEntries(
+        [...info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]),
+      );
+    } finally {
+      client.destroy();
+    }
+  }
   const isNudge = (c: RecordedCall) =>
     c.method === "chat.postMessage" && /^C\d+$/.test(String(c.args.channel));
   const nudges = () => slack.calls.filter(isNudge);
@@ -122,15 +134,22 @@ describe.skipIf(skipRedis())("three replicas on one Redis", () => {
     const started = performance.now();
     const [a, b, c] = await startReplicas();
     const up = performance.now();
+    const before = await commandStats();
     release();
     await slack.waitFor(isNudge, CHANNELS, 30_000);
     const done = performance.now();
+    const after = await commandStats();
+    const calls = Object.fromEntries(
+      Object.entries(after)
+        .map(([name, n]) => [name, n - (before[name] ?? 0)] as const)
+        .filter(([name, n]) => n > 0 && name !== "info" && name !== "client"),
+    );
     const counts = perChannel(nudges());
     expect(counts.size).toBe(CHANNELS);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     const shares = byReplica(nudges());
     console.log(
-      `three replicas, ${CHANNELS} channels due in one minute: ${counts.size} channels got ${nudges().length} posts (max ${Math.max(...counts.values())} per channel) in ${((done - up) / 1000).toFixed(2)} s once all were up (start-up of the three: ${((up - started) / 1000).toFixed(1)} s); posts per replica ${JSON.stringify(shares)}`,
+      `three replicas, ${CHANNELS} channels due in one minute: ${counts.size} channels got ${nudges().length} posts (max ${Math.max(...counts.values())} per channel) in ${((done - up) / 1000).toFixed(2)} s once all were up (start-up of the three: ${((up - started) / 1000).toFixed(1)} s); posts per replica ${JSON.stringify(shares)}; Redis calls during the run ${JSON.stringify(calls)}`,
     );
     // More than one replica did the work: the claims, not luck, kept it exactly once.
     expect(Object.values(shares).filter((n) => n > 0).length).toBeGreaterThan(1);
