@@ -48,7 +48,17 @@ export default defineConfig({
     reporters: ["default", new SummaryLine()],
     testTimeout: 15_000,
     projects: [
-      { extends: true, test: { name: "app", include: ["tests/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "app",
+          include: ["tests/**/*.test.ts"],
+          // `TEST_STORE=redis npx vitest run --project app tests/integration`: every harness over Redis.
+          ...(process.env.TEST_STORE === "redis"
+            ? { globalSetup: ["tests/helpers/redis-global.ts"] }
+            : {}),
+        },
+      },
       ...(overRedis
         ? [
             {
