@@ -19,7 +19,8 @@ export interface Collection<T> {
   delete(key: string): Promise<boolean>;
   /**
    * Read-modify-write, serialized per key within this process so two quick clicks by one user
-   * cannot overwrite each other.
+   * cannot overwrite each other. Over Redis, `change` may run more than once (when another process
+   * changed the record in between), so it must only compute the next value from the current one.
    */
   update(key: string, change: (current: T | undefined) => T, ttlMs?: number): Promise<T>;
   /** Stores the value only if the key is absent; true when this call stored it. */
