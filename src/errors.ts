@@ -6,6 +6,7 @@ export const ErrorCode = {
   KnowledgeBaseInvalid: "knowledge_base_invalid",
   ConfigInvalid: "config_invalid",
   StoredValueInvalid: "stored_value_invalid",
+  /** The store could not read or write (disk full, read-only, damaged, unreachable). */
   StoreUnavailable: "store_unavailable",
 } as const;
 

@@ -17,8 +17,7 @@ const LEVELS = {
 export interface RunningApp {
   app: App;
   /**
-   * Starts listening (HTTP) or connecting (Socket Mode); /healthz answers 200 from then on, while
-   * the store is healthy.
+   * Starts listening (HTTP) or connecting (Socket Mode); /healthz answers 200 from then on.
    * Resolves with the HTTP port actually bound (useful with PORT=0).
    */
   start(): Promise<{ port: number | undefined }>;
@@ -55,10 +54,10 @@ export function createSlackApp(
     path: "/healthz",
     method: ["GET"],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      // Not ready while starting or stopping, or while the store cannot write (Redis down).
-      const ok = ready && services.store.healthy();
-      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok, store: services.store.healthy() }));
+      // Not ready, or the store cannot write: a balancer should send requests elsewhere.
+      const store = services.store.healthy();
+      res.writeHead(ready && store ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: ready && store, ...(store ? {} : { store: "unavailable" }) }));
     },
   };
   const common = {

@@ -4,14 +4,14 @@ import { AppError, ErrorCode } from "../errors.ts";
 export const APOLOGY =
   "Sorry, something went wrong on my side and I couldn't do that. Please try again in a moment.";
 
-/** When the store cannot be reached: nothing the user asked for was saved, and they should know. */
-export const STORE_DOWN =
-  "Sorry, I couldn't save that: my storage isn't reachable right now, so nothing changed. Please try again in a moment.";
+/** The reply when the store could not save (disk full, read-only): nothing was changed. */
+export const STORE_UNAVAILABLE_REPLY =
+  "I couldn't save that — nothing was changed, please try again.";
 
-/** The apology that fits an error: the store being down says nothing changed. */
+/** The apology for an error: a store failure says nothing was changed. */
 export function apologyFor(error: unknown): string {
   return error instanceof AppError && error.code === ErrorCode.StoreUnavailable
-    ? STORE_DOWN
+    ? STORE_UNAVAILABLE_REPLY
     : APOLOGY;
 }
 

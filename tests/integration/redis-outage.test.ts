@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sendCommand } from "../../src/dev/slack-requests.ts";
-import { STORE_DOWN } from "../../src/listeners/safely.ts";
+import { STORE_UNAVAILABLE_REPLY } from "../../src/listeners/safely.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { type RedisServer, skipRedis, startRedis } from "../helpers/redis.ts";
 
@@ -44,7 +44,7 @@ describe.skipIf(skipRedis())("the app when Redis goes away and comes back", () =
     await vi.waitFor(async () => expect(await healthz()).toBe(503), { timeout: 5000 });
     const refused = await command("/deadlines", "add 2026-12-20 Beta data intern");
     expect(refused.response_type).toBe("ephemeral");
-    expect(refused.text).toBe(STORE_DOWN);
+    expect(refused.text).toBe(STORE_UNAVAILABLE_REPLY);
 
     // The same port, empty again (persistence is off in tests): the app reconnects by itself.
     await redis.start();
