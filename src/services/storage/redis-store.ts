@@ -35,7 +35,7 @@ return 1
 
 export interface RedisStoreOptions {
   /** Told about connection errors and reconnects (they are also reflected by `healthy()`). */
-  onError?: (error: unknown) => void;
+  onError?: (error: AppError) => void;
   /** Per-command timeout in ms (default 5000). */
   commandTimeoutMs?: number;
 }
