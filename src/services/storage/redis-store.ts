@@ -40,6 +40,11 @@ export interface RedisStoreOptions {
   commandTimeoutMs?: number;
 }
 
+/** Listing a collection's keys by prefix: for rare jobs (purging a workspace's data), not requests. */
+export interface KeyListing {
+  keys(prefix: string): Promise<string[]>;
+}
+
 /** The URL with any password replaced, safe to log. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
@@ -127,7 +132,7 @@ export class RedisStore implements Store {
     return this.client.isReady;
   }
 
-  collection<T>(name: string, schema: z.ZodType<T>): Collection<T> {
+  collection<T>(name: string, schema: z.ZodType<T>): Collection<T> & KeyListing {
     const full = (key: string) => `${KEY_PREFIX}:${name}:${key}`;
     const label = (key: string) => `${name}:${key}`;
     const decode = (key: string, raw: string | null): T | undefined => {
@@ -152,7 +157,7 @@ export class RedisStore implements Store {
     const ttl = (ttlMs: number | undefined) =>
       ttlMs !== undefined && ttlMs > 0 ? Math.max(1, Math.ceil(ttlMs)) : undefined;
 
-    return {
+    const collection: Collection<T> & KeyListing = {
       get: (key) => this.command(async () => decode(key, await this.client.get(full(key)))),
       set: async (key, value, ttlMs) => {
         const raw = encode(value);
@@ -202,7 +207,18 @@ export class RedisStore implements Store {
             `could not update ${label(key)}: it kept changing under ${MAX_UPDATE_ATTEMPTS} attempts`,
           );
         }),
+      keys: (prefix) =>
+        this.command(async () => {
+          // SCAN, never KEYS: it does not block Redis for other replicas while it walks the keys.
+          const match = `${full(prefix).replace(/[*?[\]\\]/g, "\\$&")}*`;
+          const found = new Set<string>();
+          for await (const batch of this.client.scanIterator({ MATCH: match, COUNT: 1000 })) {
+            for (const k of batch) found.add(k.slice(full("").length));
+          }
+          return [...found];
+        }),
     };
+    return collection;
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { createClient } from "redis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError, ErrorCode } from "../../../src/errors.ts";
+import { openRedisStore } from "../../../src/services/storage/redis-store.ts";
 import { openStore, type Store } from "../../../src/services/storage/store.ts";
 import { type RedisServer, skipRedis, startRedis } from "../../helpers/redis.ts";
 
@@ -249,6 +250,24 @@ describe.skipIf(skipRedis())("the Redis store across processes and outages", () 
       // The restarted server is empty (persistence off); writes work again.
       await c.update("k", (v) => ({ n: (v?.n ?? 0) + 10 }));
       expect(await c.get("k")).toEqual({ n: 10 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("lists a collection's keys by prefix, across many keys and with glob characters in them", async () => {
+    const store = await openRedisStore(server.url);
+    try {
+      const c = store.collection("listing", Counter);
+      await Promise.all(Array.from({ length: 2500 }, (_, i) => c.set(`T1:C${i}`, { n: i })));
+      await c.set("T2:C1", { n: 1 });
+      await c.set("T*[x]?:C1", { n: 1 });
+      await store.collection("other", Counter).set("T1:C1", { n: 1 });
+      const keys = await c.keys("T1:");
+      expect(keys).toHaveLength(2500);
+      expect(new Set(keys)).toEqual(new Set(Array.from({ length: 2500 }, (_, i) => `T1:C${i}`)));
+      expect(await c.keys("T*[x]?:")).toEqual(["T*[x]?:C1"]);
+      expect(await c.keys("T3:")).toEqual([]);
     } finally {
       await store.close();
     }
