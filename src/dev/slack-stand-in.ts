@@ -11,14 +11,14 @@ export interface RecordedCall {
   problems: string[];
   /** For response_url posts: which one. */
   responseId?: string;
-  /** The bearer token the call was made with (Web API calls), e.g. to tell replicas apart. */
-  token?: string;
   at: number;
   /** The HTTP status and `ok` the stand-in answered with. */
   status: number;
   ok?: boolean;
   /** The body the stand-in answered with. */
   reply?: Record<string, unknown>;
+  /** The token the call was made with (Authorization header or `token` argument). */
+  token?: string;
 }
 
 export interface StubReply {
@@ -190,10 +190,11 @@ export class SlackStandIn extends EventEmitter {
       : method === "views.publish"
         ? blockKitProblems((args.view as { blocks?: unknown } | undefined)?.blocks, "view")
         : [];
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const token = bearer ?? (typeof args.token === "string" ? args.token : undefined);
     const call: RecordedCall = { method, args, problems, at: Date.now(), status: 200 };
+    if (token) call.token = token;
     if (response) call.responseId = response[1] as string;
-    const bearer = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
-    if (bearer) call.token = bearer;
     if (this.held?.method === method) await this.held.until;
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const stub = this.stubs.get(method)?.shift();
