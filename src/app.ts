@@ -6,7 +6,7 @@ import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
 import { createDeliver, createFind, createNudgeClient } from "./listeners/nudges/deliver.ts";
 import { createTeamClients } from "./listeners/nudges/team-clients.ts";
-import { createServices } from "./services/index.ts";
+import { createServices, prepareServices } from "./services/index.ts";
 import { Installations } from "./services/installations/installations.ts";
 import { TokenCipher } from "./services/installations/token-cipher.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "./services/knowledge-base/load.ts";
@@ -33,6 +33,7 @@ try {
     find: createFind(nudgeClients),
     ...(installations ? { installations } : {}),
   });
+  await prepareServices(services);
   const running = createSlackApp(config, services);
   await running.start();
   running.app.logger.info(

@@ -19,6 +19,7 @@ import {
   installedWorkspaceOnly,
 } from "./listeners/installed-workspace.ts";
 import { oauthAppOptions, registerUninstall } from "./listeners/oauth/index.ts";
+import { Organizers } from "./listeners/organizers.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
 
@@ -199,8 +200,9 @@ export function createSlackApp(
     await next();
   });
 
-  registerCommands(app, services);
-  registerActions(app, services, home);
+  const organizers = new Organizers(config.organizerIds, () => services.clock.now());
+  registerCommands(app, services, organizers);
+  registerActions(app, services, home, organizers);
   registerEvents(app, services, home);
   registerUninstall(app, services);
 

@@ -17,10 +17,10 @@ export interface RecordedCall {
   ok?: boolean;
   /** The body the stand-in answered with. */
   reply?: Record<string, unknown>;
-  /** The token the call was made with (Authorization header or `token` argument). */
-  token?: string;
   /** A fault injected into this call (the app never saw `reply`). */
   fault?: Fault;
+  /** The token the call was made with (Authorization header or `token` argument). */
+  token?: string;
 }
 
 /**
@@ -89,7 +89,7 @@ export const WORKSPACES: readonly StandInWorkspace[] = [
     botToken: "xoxb-2-stand-in-workspace-two",
     botUserId: "UBOT0002",
     botId: "BBOT0002",
-    installerUserId: "U0CAROL",
+    installerUserId: "U0ERIN",
   },
 ];
 
@@ -122,11 +122,14 @@ export class SlackStandIn extends EventEmitter {
   readonly messages = new Map<string, StoredMessage[]>();
   /** Slack's clock, for message ts (tests on a virtual clock set it to theirs). */
   now: () => number = Date.now;
-  users: Record<string, { tz?: string; name?: string }> = {};
+  /** Users users.info knows; admins and owners count as organizers. */
+  users: Record<string, { tz?: string; name?: string; isAdmin?: boolean; isOwner?: boolean }> = {};
   /** Channel ids each user is in, for users.conversations. */
   memberships: Record<string, string[]> = {};
   /** Delay every Web API answer by this many milliseconds (to measure under Slack-like latency). */
   latencyMs = 0;
+  /** While set, answers to that method wait (see `hold`). */
+  private held: { method: string; until: Promise<void> } | undefined;
   /** Tokens Slack no longer accepts (uninstalled or revoked): calls with them get `token_revoked`. */
   readonly revoked = new Set<string>();
   /** Where the authorize page sends the browser back to when the app passes no redirect_uri. */
@@ -225,6 +228,29 @@ export class SlackStandIn extends EventEmitter {
     });
   }
 
+  /**
+   * Holds every answer to one method until the returned function is called, e.g. so several app
+   * processes can all start before any of their posts completes.
+   *
+   * @example
+   * const release = slack.hold("chat.postMessage");
+   * // …start the replicas…
+   * release();
+   */
+  hold(method: string): () => void {
+    let release = () => {};
+    this.held = {
+      method,
+      until: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    };
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.stubs.clear();
@@ -265,6 +291,7 @@ export class SlackStandIn extends EventEmitter {
     const call: RecordedCall = { method, args, problems, at: Date.now(), status: 200 };
     if (token) call.token = token;
     if (response) call.responseId = response[1] as string;
+    if (this.held?.method === method) await this.held.until;
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const faultAt = this.faults.findIndex((f) => f.method === method && f.match(args));
     const fault = faultAt >= 0 ? this.faults.splice(faultAt, 1)[0]?.fault : undefined;
@@ -480,7 +507,13 @@ export class SlackStandIn extends EventEmitter {
         return {
           body: {
             ok: true,
-            user: { id, name: user.name ?? id.toLowerCase(), tz: user.tz ?? "UTC" },
+            user: {
+              id,
+              name: user.name ?? id.toLowerCase(),
+              tz: user.tz ?? "UTC",
+              is_admin: user.isAdmin === true,
+              is_owner: user.isOwner === true,
+            },
           },
         };
       }

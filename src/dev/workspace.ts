@@ -15,17 +15,20 @@ export interface LocalUser {
   id: string;
   name: string;
   tz: string;
+  /** A workspace admin: an organizer, who can run `/prep gaps` and `/prep learned`. */
+  organizer?: boolean;
 }
 
 export const LOCAL_USERS: readonly LocalUser[] = [
   { id: "U0ALICE", name: "alice", tz: "America/New_York" },
   { id: "U0BOB", name: "bob", tz: "Europe/Berlin" },
+  { id: "U0CAROL", name: "carol", tz: "Europe/London", organizer: true },
 ];
 
 /** The members of the second workspace (multi-workspace mode). */
 export const SECOND_USERS: readonly LocalUser[] = [
-  { id: "U0CAROL", name: "carol", tz: "America/Chicago" },
-  { id: "U0DAVE", name: "dave", tz: "Asia/Kolkata" },
+  { id: "U0ERIN", name: "erin", tz: "America/Chicago" },
+  { id: "U0FRANK", name: "frank", tz: "Asia/Kolkata", organizer: true },
 ];
 
 /** A DM between a user and the bot. */
@@ -77,7 +80,7 @@ export class Workspace extends EventEmitter {
     this.team = options.team ?? (WORKSPACES[0] as StandInWorkspace);
     this.users = options.users ?? LOCAL_USERS;
     for (const user of this.users) {
-      slack.users[user.id] = { tz: user.tz, name: user.name };
+      slack.users[user.id] = { tz: user.tz, name: user.name, isAdmin: user.organizer === true };
       slack.memberships[user.id] = [STUDY_CHANNEL.id, dmOf(user.id)];
     }
     slack.on("call", (call: RecordedCall) => {
@@ -159,7 +162,14 @@ export class Workspace extends EventEmitter {
       },
       ...(message.ephemeralTo
         ? {}
-        : { message: { ts: message.id, text: message.text, blocks: message.blocks ?? [] } }),
+        : {
+            message: {
+              ts: message.id,
+              text: message.text,
+              blocks: message.blocks ?? [],
+              ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+            },
+          }),
     });
     await send(this.app.base, body, "application/x-www-form-urlencoded", {
       secret: this.app.secret,

@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium)("the playground with two workspaces (npm run local
   it("installs in the second workspace from its Add to Slack page and answers its members there", async () => {
     await page.goto(url);
     await expect.poll(() => page.locator("#user option").count()).toBe(4);
-    await page.selectOption("#user", "U0CAROL");
+    await page.selectOption("#user", "U0ERIN");
     await page.locator("#teamName", { hasText: "Second Campus" }).waitFor();
 
     const done = await install("T0002");
@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium)("the playground with two workspaces (npm run local
     await page.click("#uninstall");
     await send("/prep behavioral");
     // Not installed any more: no answer in the first workspace, while the second still answers.
-    await page.selectOption("#user", "U0CAROL");
+    await page.selectOption("#user", "U0ERIN");
     await page.click("nav [data-pane=channel]");
     await send("/prep behavioral");
     await page.locator(".msg", { hasText: "Behavioral" }).first().waitFor();

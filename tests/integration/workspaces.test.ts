@@ -140,6 +140,16 @@ describe("many workspaces on one cron tick (fake clock)", () => {
     const item = role.checklist[0]?.id as string;
     await h.services.progress.setTicks(TWO.teamId, TWO.installerUserId, role, [item], [item]);
     await h.services.gaps.record(TWO.teamId, "what is a gap year?");
+    const entryId = h.services.kb.faq[0]?.id as string;
+    await h.services.learned.record(TWO.teamId, {
+      entryId,
+      phrasing: "when should i start applying",
+      userId: TWO.installerUserId,
+    });
+    await h.services.feedback.vote(entryId, TWO.installerUserId, false, {
+      teamId: TWO.teamId,
+      question: "when should i start applying",
+    });
     await add(ONE, "Delta intern");
 
     const gone = await installations.uninstall(TWO.teamId, async () => {
@@ -156,6 +166,8 @@ describe("many workspaces on one cron tick (fake clock)", () => {
         "channels",
         "deadline-channels",
         "gaps",
+        "learned",
+        "downvotes",
         "sent",
       ]) {
         const keys = await h.services.store.collection(name, z.unknown()).keys("");
@@ -164,7 +176,10 @@ describe("many workspaces on one cron tick (fake clock)", () => {
       return found.sort();
     };
     const before = await keysOf(TWO.teamId);
-    expect(before.length).toBeGreaterThanOrEqual(6);
+    expect(before).toEqual(
+      expect.arrayContaining([`learned:${TWO.teamId}`, `downvotes:${TWO.teamId}`]),
+    );
+    expect(before.length).toBeGreaterThanOrEqual(8);
     const otherBefore = await keysOf(ONE.teamId);
 
     clock.advance(29 * DAY);
@@ -174,6 +189,10 @@ describe("many workspaces on one cron tick (fake clock)", () => {
     clock.advance(1 * DAY);
     await jobs.tick();
     expect(await keysOf(TWO.teamId)).toEqual([]);
+    const registry = await h.services.store
+      .collection("learned-teams", z.object({ teams: z.array(z.string()) }))
+      .get("all");
+    expect(registry?.teams ?? []).not.toContain(TWO.teamId);
     expect(await keysOf(ONE.teamId)).toEqual(expect.arrayContaining(otherBefore));
     expect(await installations.duePurges(new Date(clock.now()))).toEqual([]);
     expect(h.logger.lines.join("\n")).toContain(`removed the data of workspace ${TWO.teamId}`);

@@ -6,13 +6,18 @@ import type { Installations } from "./installations.ts";
  * Where a workspace's data lives, by collection: keys that start with the team id and a colon
  * (`T123:…`), keys equal to it, or the nudge claims (`weekly:T123:…`). A new collection keyed by
  * team belongs here too (tests/integration/workspaces.test.ts fills and purges each of them).
- * Votes (`feedback`) are counts per knowledge-base entry, not per workspace, and stay.
+ * Votes (`feedback`) are counts per knowledge-base entry, not per workspace, and stay; the 👎s
+ * kept with their questions (`downvotes`) are per workspace and go.
  */
 export const TEAM_DATA = {
   prefixed: ["progress", "deadlines", "channels"],
-  exact: ["deadline-channels", "gaps"],
+  exact: ["deadline-channels", "gaps", "learned", "downvotes"],
   claims: { collection: "sent", kinds: ["weekly", "daily", "reminder"] },
+  /** Lists of team ids: the team is taken out. */
+  registries: [{ collection: "learned-teams", key: "all" }],
 } as const;
+
+const Registry = z.object({ teams: z.array(z.string()) }).loose();
 
 export interface PurgeLogger {
   info(message: string): void;
@@ -21,7 +26,7 @@ export interface PurgeLogger {
 
 /**
  * Removes the data of workspaces uninstalled more than 30 days ago: checklist ticks, deadlines,
- * channel settings, unanswered questions and nudge records. Runs on the every-minute tick; a
+ * channel settings, unanswered questions, learned phrasings, 👎 questions and nudge records. Runs on the every-minute tick; a
  * workspace installed again before then keeps everything.
  *
  * @example
@@ -61,6 +66,16 @@ export class Retention {
     const { collection, kinds } = TEAM_DATA.claims;
     for (const kind of kinds)
       await remove(collection, await any(collection).keys(`${kind}:${teamId}:`));
+    for (const { collection: name, key } of TEAM_DATA.registries) {
+      const registry = this.store.collection(name, Registry);
+      if ((await registry.get(key))?.teams.includes(teamId)) {
+        await registry.update(key, (current) => ({
+          ...(current ?? {}),
+          teams: (current?.teams ?? []).filter((t) => t !== teamId),
+        }));
+        removed++;
+      }
+    }
     return removed;
   }
 }
