@@ -24,6 +24,8 @@ export const Actions = {
   rejectLearned: "learned_reject",
   /** action_id prefix `learned_page:<prev|next>`; value: `encodePage` */
   learnedPage: "learned_page",
+  /** value: a pending deadline (JSON), added when its adder confirms a far-off date */
+  confirmDeadline: "deadline_confirm",
 } as const;
 
 /** Matches every "Did you mean…?" button's action id: `answer_pick:<n>`. */
