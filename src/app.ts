@@ -5,7 +5,7 @@
 import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
 import { createDeliver, createFind, createNudgeClient } from "./listeners/nudges/deliver.ts";
-import { createServices } from "./services/index.ts";
+import { createServices, prepareServices } from "./services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "./services/knowledge-base/load.ts";
 import { openStore } from "./services/storage/store.ts";
 import { createSlackApp } from "./slack-app.ts";
@@ -21,6 +21,7 @@ try {
     deliver: createDeliver(nudgeClient),
     find: createFind(nudgeClient),
   });
+  await prepareServices(services);
   const running = createSlackApp(config, services);
   await running.start();
   running.app.logger.info(

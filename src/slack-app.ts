@@ -18,6 +18,7 @@ import {
   type Installation,
   installedWorkspaceOnly,
 } from "./listeners/installed-workspace.ts";
+import { Organizers } from "./listeners/organizers.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
 
@@ -157,8 +158,9 @@ export function createSlackApp(
     await next();
   });
 
-  registerCommands(app, services);
-  registerActions(app, services, home);
+  const organizers = new Organizers(config.organizerIds, () => services.clock.now());
+  registerCommands(app, services, organizers);
+  registerActions(app, services, home, organizers);
   registerEvents(app, services, home);
 
   app.error(async (error) => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { loadConfig, PLACEHOLDERS } from "../src/config.ts";
+import { loadConfig, PLACEHOLDERS, storeUrlFromEnv } from "../src/config.ts";
 
 const base = {
   SLACK_BOT_TOKEN: "xoxb-1-2-abc",
@@ -91,5 +91,22 @@ describe("config", () => {
     expect(() => load({ ...http, SLACK_BOT_TOKEN: PLACEHOLDERS.SLACK_BOT_TOKEN })).toThrowError(
       /SLACK_BOT_TOKEN is still the placeholder/,
     );
+  });
+
+  it("reads ORGANIZER_IDS as a comma-separated list of user ids, forgiving spaces", () => {
+    expect(load(base).organizerIds).toEqual([]);
+    expect(load({ ...base, ORGANIZER_IDS: " U012ABC , W0XYZ9,,U012ABC, " }).organizerIds).toEqual([
+      "U012ABC",
+      "W0XYZ9",
+    ]);
+    expect(() => load({ ...base, ORGANIZER_IDS: "U012ABC, @alice" })).toThrowError(
+      /ORGANIZER_IDS has "@alice", which is not a Slack user id \(like U012ABCDEF\) \(comma-separated Slack user ids/,
+    );
+  });
+
+  it("gives the command-line tools STORE_URL without Slack credentials", () => {
+    expect(storeUrlFromEnv({})).toBe("sqlite://./var/internprep.sqlite");
+    expect(storeUrlFromEnv({ STORE_URL: "memory://" })).toBe("memory://");
+    expect(() => storeUrlFromEnv({ STORE_URL: "redis://x" })).toThrowError(/STORE_URL should be/);
   });
 });

@@ -85,7 +85,8 @@ export class SlackStandIn extends EventEmitter {
   readonly messages = new Map<string, StoredMessage[]>();
   /** Slack's clock, for message ts (tests on a virtual clock set it to theirs). */
   now: () => number = Date.now;
-  users: Record<string, { tz?: string; name?: string }> = {};
+  /** Users users.info knows; admins and owners count as organizers. */
+  users: Record<string, { tz?: string; name?: string; isAdmin?: boolean; isOwner?: boolean }> = {};
   /** Channel ids each user is in, for users.conversations. */
   memberships: Record<string, string[]> = {};
   /** Delay every Web API answer by this many milliseconds (to measure under Slack-like latency). */
@@ -349,7 +350,13 @@ export class SlackStandIn extends EventEmitter {
         return {
           body: {
             ok: true,
-            user: { id, name: user.name ?? id.toLowerCase(), tz: user.tz ?? "UTC" },
+            user: {
+              id,
+              name: user.name ?? id.toLowerCase(),
+              tz: user.tz ?? "UTC",
+              is_admin: user.isAdmin === true,
+              is_owner: user.isOwner === true,
+            },
           },
         };
       }

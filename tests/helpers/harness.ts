@@ -8,7 +8,7 @@ import {
   createFind,
   createNudgeClient,
 } from "../../src/listeners/nudges/deliver.ts";
-import { createServices, type Services } from "../../src/services/index.ts";
+import { createServices, prepareServices, type Services } from "../../src/services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import type { Clock } from "../../src/services/nudges/sender.ts";
 import { openStore, type Store } from "../../src/services/storage/store.ts";
@@ -70,6 +70,10 @@ export async function startHarness(
     slackTimeoutMs?: number;
     /** Timers for coalescing App Home publishes. */
     timers?: Timers;
+    /** ORGANIZER_IDS (default none). */
+    organizerIds?: readonly string[];
+    /** Knowledge-base folders (default the bundled one); app tests may use a fixture. */
+    kbDirs?: readonly string[];
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
@@ -83,8 +87,9 @@ export async function startHarness(
     storeUrl: options.storeUrl ?? (await testStoreUrl()),
     logLevel: "error",
     kbDir: undefined,
+    organizerIds: options.organizerIds ?? [],
   });
-  const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
+  const kb = await loadKnowledgeBase({ dirs: [...(options.kbDirs ?? [BUNDLED_KB_DIR])] });
   const logger = memoryLogger();
   const store = options.store ?? (await openStore(config.storeUrl, (e) => logger.error(e.message)));
   const nudgeClient = createNudgeClient(config, options.slackTimeoutMs);
@@ -94,6 +99,7 @@ export async function startHarness(
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  await prepareServices(services);
   const running = createSlackApp(config, services, {
     logger,
     cron: options.cron ?? false,
