@@ -33,6 +33,20 @@ export interface SlackAppOptions {
   cron?: boolean;
 }
 
+/** The every-minute work: nudges and reminders, then the tracker's 21-day follow-ups. */
+function everyMinute(services: Services) {
+  return {
+    async tick() {
+      const [nudges, followUps] = await Promise.allSettled([
+        services.scheduler.tick(),
+        services.followUps.tick(new Date(services.clock.now())),
+      ]);
+      if (nudges.status === "rejected") throw nudges.reason;
+      if (followUps.status === "rejected") throw followUps.reason;
+    },
+  };
+}
+
 /**
  * The Bolt app with every listener registered. HTTP mode when a signing secret is configured
  * (commands, events and interactions on POST /slack/events), otherwise Socket Mode.
@@ -111,7 +125,7 @@ export function createSlackApp(
     app,
     async start() {
       const server = await app.start();
-      if (options.cron !== false) stopCron = startNudgeCron(services.scheduler, app.logger);
+      if (options.cron !== false) stopCron = startNudgeCron(everyMinute(services), app.logger);
       ready = true;
       const address = server instanceof Server ? server.address() : null;
       return { port: typeof address === "object" && address ? address.port : undefined };

@@ -9,6 +9,8 @@ import { type Clock, realClock } from "./nudges/sender.ts";
 import { createSearch, type Search } from "./search/search.ts";
 import { Deliveries } from "./storage/dedupe.ts";
 import type { Store } from "./storage/store.ts";
+import { FollowUps } from "./tracker/follow-ups.ts";
+import { Tracker } from "./tracker/tracker.ts";
 
 /** Everything the Slack listeners need, built once at start-up and passed in explicitly. */
 export interface Services {
@@ -22,6 +24,8 @@ export interface Services {
   deadlines: Deadlines;
   channels: ChannelSettings;
   scheduler: NudgeScheduler;
+  tracker: Tracker;
+  followUps: FollowUps;
   clock: Clock;
 }
 
@@ -38,6 +42,8 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const now = () => new Date(clock.now());
   const deadlines = new Deadlines(store, now);
   const channels = new ChannelSettings(store, now);
+  const tracker = new Tracker(store, now);
+  const logger = options.logger ?? console;
   return {
     kb,
     search: createSearch(kb),
@@ -55,8 +61,11 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       deadlines,
       deliver: options.deliver,
       clock,
-      logger: options.logger ?? console,
+      logger,
+      tracker,
     }),
+    tracker,
+    followUps: new FollowUps({ store, tracker, deliver: options.deliver, logger }),
     clock,
   };
 }

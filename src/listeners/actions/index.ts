@@ -8,6 +8,7 @@ import { renderChecklist, renderChecklistWhy } from "../../blocks/skills.ts";
 import type { Services } from "../../services/index.ts";
 import { homeFor } from "../events/index.ts";
 import { apologizeWith } from "../safely.ts";
+import { registerTrackerActions } from "../tracker/actions.ts";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -129,4 +130,6 @@ export function registerActions(app: App, services: Services): void {
   };
   on(Actions.helpful, vote(true));
   on(Actions.notHelpful, vote(false));
+
+  registerTrackerActions(app, services);
 }

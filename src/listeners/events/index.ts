@@ -2,8 +2,10 @@ import type { App, Logger } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { renderHomeDeadlines } from "../../blocks/deadlines.ts";
 import { renderHome } from "../../blocks/home.ts";
+import { renderHomeTracker } from "../../blocks/tracker.ts";
 import type { Services } from "../../services/index.ts";
 import { APOLOGY } from "../safely.ts";
+import { trackerHome } from "../tracker/home.ts";
 import { answerQuestion, plainQuestion } from "./answer.ts";
 
 /**
@@ -60,7 +62,10 @@ export async function homeFor(
     started,
     roles: kb.roles,
     topics: kb.topics,
-    extra: renderHomeDeadlines(deadlines),
+    extra: [
+      ...renderHomeTracker(await trackerHome(services, teamId, userId)),
+      ...renderHomeDeadlines(deadlines),
+    ],
   });
 }
 

@@ -1,5 +1,6 @@
 import { ErrorCode, type WebAPICallError, WebClient } from "@slack/web-api";
 import { renderReminder, renderWeeklyNudge } from "../../blocks/deadlines.ts";
+import { renderFollowUp } from "../../blocks/tracker.ts";
 import type { Config } from "../../config.ts";
 import type { Deliver } from "../../services/nudges/scheduler.ts";
 import type { PostOutcome } from "../../services/nudges/sender.ts";
@@ -20,7 +21,11 @@ export function createNudgeClient(config: Config): WebClient {
 export function createDeliver(client: WebClient): Deliver {
   return async (content) => {
     const rendered =
-      content.kind === "weekly" ? renderWeeklyNudge(content) : renderReminder(content);
+      content.kind === "weekly"
+        ? renderWeeklyNudge(content)
+        : content.kind === "reminder"
+          ? renderReminder(content)
+          : renderFollowUp(content);
     try {
       const result = await client.chat.postMessage({
         channel: content.channelId,

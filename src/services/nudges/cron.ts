@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
-import type { NudgeScheduler, SchedulerLogger } from "./scheduler.ts";
+import type { SchedulerLogger } from "./scheduler.ts";
 
 /**
  * One recurring node-cron task, every minute, that runs the scheduler: it finds every channel due
@@ -11,7 +11,7 @@ import type { NudgeScheduler, SchedulerLogger } from "./scheduler.ts";
  * await stop();
  */
 export function startNudgeCron(
-  scheduler: NudgeScheduler,
+  scheduler: { tick(): Promise<unknown> },
   logger: SchedulerLogger,
 ): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();

@@ -5,6 +5,8 @@ import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import type { Prompt } from "../knowledge-base/schema.ts";
 import { atLocal, daysUntil, latestRun, localDate, weekKey } from "../scheduling/time.ts";
 import type { Collection, Store } from "../storage/store.ts";
+import type { FollowUp } from "../tracker/follow-ups.ts";
+import type { Momentum, Tracker } from "../tracker/tracker.ts";
 import type { ChannelSettings, ScheduledChannel } from "./channels.ts";
 import {
   type Clock,
@@ -30,6 +32,8 @@ export interface WeeklyNudge {
   timezone: string;
   deadlines: Array<{ deadline: Deadline; daysLeft: number }>;
   prompt: Prompt | undefined;
+  /** The group's week in /track, as counts (names only of members who chose to share). */
+  momentum?: Momentum;
 }
 
 export interface DeadlineReminder {
@@ -40,7 +44,7 @@ export interface DeadlineReminder {
   daysLeft: number;
 }
 
-export type NudgeContent = WeeklyNudge | DeadlineReminder;
+export type NudgeContent = WeeklyNudge | DeadlineReminder | FollowUp;
 
 /** Renders and posts one nudge or reminder; the only part that knows about Slack. */
 export type Deliver = (content: NudgeContent) => Promise<PostOutcome>;
@@ -100,6 +104,8 @@ export class NudgeScheduler {
       clock: Clock;
       logger: SchedulerLogger;
       sender?: SenderOptions;
+      /** Adds the group's momentum line to the weekly nudge. */
+      tracker?: Tracker;
     },
   ) {
     this.sent = deps.store.collection("sent", SentSchema);
@@ -183,6 +189,9 @@ export class NudgeScheduler {
       timezone: channel.timezone,
       deadlines: soon.map((deadline) => ({ deadline, daysLeft: deadlines.daysLeft(deadline, at) })),
       prompt: promptId ? kb.getOfKind(promptId, "prompt") : undefined,
+      ...(this.deps.tracker
+        ? { momentum: await this.deps.tracker.momentum(channel.teamId, at) }
+        : {}),
     };
   }
 
