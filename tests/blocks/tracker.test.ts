@@ -60,8 +60,9 @@ describe("tracker renderers", () => {
     const text = json(list.blocks);
     expect(text).toContain("…and");
     expect(text).toContain("/track export");
-    const select = (list.blocks.find((b) => b.type === "section" && "accessory" in b) as Json)
-      .accessory as Json;
+    const select = (
+      list.blocks.find((b) => b.type === "section" && "accessory" in b) as unknown as Json
+    ).accessory as Json;
     expect(select.type).toBe("static_select");
     expect((select.options as unknown[]).length).toBe(8);
     expect((select.initial_option as Json).value).toBe("000000:saved");
@@ -118,7 +119,9 @@ describe("tracker renderers", () => {
       days: 21,
     });
     expect(m.text).toBe("Heard back from Company 1? You applied 21 days ago.");
-    const buttons = m.blocks.flatMap((b) => (b.type === "actions" ? (b.elements as Json[]) : []));
+    const buttons = m.blocks.flatMap((b) =>
+      b.type === "actions" ? (b.elements as unknown as Json[]) : [],
+    );
     expect(buttons.map((b) => b.value)).toEqual([
       "000001:oa",
       "000001:interview",
@@ -150,7 +153,7 @@ describe("tracker renderers", () => {
     expect(list.blocks.length).toBeLessThanOrEqual(50);
     expect(messageProblems(list as unknown as Json)).toEqual([]);
     const buttons = list.blocks.flatMap((b) =>
-      b.type === "actions" ? (b.elements as Json[]) : [],
+      b.type === "actions" ? (b.elements as unknown as Json[]) : [],
     );
     expect(buttons.filter((b) => b.action_id === "track_applied")).toHaveLength(20);
     expect(buttons.find((b) => b.action_id === "track_save")?.value).toBe("C1:000000");
