@@ -176,6 +176,17 @@ describe("/track over HTTP", () => {
     expect(allText(reply)).toContain("I couldn't send you the export (`cannot_dm_bot`)");
   });
 
+  it("says so when Slack refuses to share the uploaded file", async () => {
+    for (let i = 0; i < 26; i++)
+      await command("/track", `add Firm${i} — ML intern`, { user: "U0FIONA" });
+    h.slack.stub("files.completeUploadExternal", () => ({
+      body: { ok: false, error: "channel_not_found" },
+    }));
+    const reply = await command("/track", "export", { user: "U0FIONA" });
+    expect(allText(reply)).toContain("I couldn't send you the export (`channel_not_found`)");
+    expect(await h.services.tracker.list(TEAM_ID, "U0FIONA")).toHaveLength(26);
+  });
+
   it("I applied on a /deadlines list post: the first click adds it, the second says it is already there", async () => {
     await command("/deadlines", "add 2026-12-15 Acme ML intern https://acme.example/apply", {
       channel: "C0GROUP",
