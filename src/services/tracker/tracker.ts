@@ -50,9 +50,11 @@ const EventsSchema = z.object({ events: z.array(EventSchema) });
 
 /** Applications one student may keep. */
 export const MAX_APPLICATIONS = 500;
-/** Momentum events are kept this long. */
-const KEEP_EVENTS_MS = 14 * 86_400_000;
-const MAX_EVENTS = 20_000;
+/** Momentum events are kept in one record per workspace and UTC day, each for this long. */
+const KEEP_EVENTS_MS = 15 * 86_400_000;
+const DAY_MS = 86_400_000;
+/** Events one day's record keeps at most (the oldest give way). */
+const MAX_EVENTS_PER_DAY = 5000;
 
 export type AddResult =
   | { ok: true; application: Application }
@@ -258,8 +260,12 @@ export class Tracker {
    * once per application and stage), and the offers of members who chose to share.
    */
   async momentum(teamId: string, until: Date = this.now()): Promise<Momentum> {
-    const since = until.getTime() - 7 * 86_400_000;
-    const events = ((await this.events.get(teamId))?.events ?? []).filter((e) => {
+    const since = until.getTime() - 7 * DAY_MS;
+    const days: Array<z.infer<typeof EventSchema>> = [];
+    for (let day = since; day < until.getTime() + DAY_MS; day += DAY_MS) {
+      days.push(...((await this.events.get(dayKey(teamId, new Date(day))))?.events ?? []));
+    }
+    const events = days.filter((e) => {
       const at = Date.parse(e.at);
       return at > since && at <= until.getTime();
     });
@@ -336,13 +342,22 @@ export class Tracker {
 
   private async record(teamId: string, userId: string, app: string, stage: Stage): Promise<void> {
     const now = this.now();
-    await this.events.update(teamId, (current) => ({
-      events: [
-        ...(current?.events ?? []).filter((e) => now.getTime() - Date.parse(e.at) < KEEP_EVENTS_MS),
-        { user: userId, app, stage, at: now.toISOString() },
-      ].slice(-MAX_EVENTS),
-    }));
+    // One record per workspace and day keeps each write small however long the history.
+    await this.events.update(
+      dayKey(teamId, now),
+      (current) => ({
+        events: [
+          ...(current?.events ?? []),
+          { user: userId, app, stage, at: now.toISOString() },
+        ].slice(-MAX_EVENTS_PER_DAY),
+      }),
+      KEEP_EVENTS_MS,
+    );
   }
+}
+
+function dayKey(teamId: string, at: Date): string {
+  return `${teamId}:${at.toISOString().slice(0, 10)}`;
 }
 
 function key(teamId: string, userId: string): string {
