@@ -4,8 +4,8 @@
  */
 import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
-import { createDeliver, createNudgeClient } from "./listeners/nudges/deliver.ts";
-import { createServices } from "./services/index.ts";
+import { createDeliver, createFind, createNudgeClient } from "./listeners/nudges/deliver.ts";
+import { createServices, prepareServices } from "./services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "./services/knowledge-base/load.ts";
 import { openStore } from "./services/storage/store.ts";
 import { createSlackApp } from "./slack-app.ts";
@@ -15,8 +15,13 @@ try {
   const kb = await loadKnowledgeBase({
     dirs: config.kbDir ? [BUNDLED_KB_DIR, config.kbDir] : [BUNDLED_KB_DIR],
   });
-  const store = await openStore(config.storeUrl, (error) => console.error("store error:", error));
-  const services = createServices(kb, store, { deliver: createDeliver(createNudgeClient(config)) });
+  const store = await openStore(config.storeUrl, (error) => console.error(error.message));
+  const nudgeClient = createNudgeClient(config);
+  const services = createServices(kb, store, {
+    deliver: createDeliver(nudgeClient),
+    find: createFind(nudgeClient),
+  });
+  await prepareServices(services);
   const running = createSlackApp(config, services);
   await running.start();
   running.app.logger.info(

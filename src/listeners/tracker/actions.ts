@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { z } from "zod";
 import { userTimezone } from "../../../commands/deadlines.ts";
 import { Actions, TRACK_STAGE_ACTION } from "../../blocks/action-ids.ts";
@@ -12,8 +12,7 @@ import {
 } from "../../blocks/tracker.ts";
 import type { Services } from "../../services/index.ts";
 import { ID_PATTERN, StageSchema } from "../../services/tracker/parse.ts";
-import { homeFor } from "../events/index.ts";
-import { apologizeWith } from "../safely.ts";
+import type { HomePublisher } from "../home.ts";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -65,24 +64,12 @@ async function tell(args: ActionArgs, reply: Message): Promise<void> {
  * made in the clicking user's own tracker, so a forged value can at most name something that
  * isn't theirs, which is refused with a reply and changes nothing.
  */
-export function registerTrackerActions(app: App, services: Services): void {
+export function registerTrackerActions(
+  on: (actionId: string | RegExp, handle: (args: ActionArgs) => Promise<void>) => void,
+  services: Services,
+  home: HomePublisher,
+): void {
   const { tracker, deadlines } = services;
-  const on = (actionId: string | RegExp, handle: (args: ActionArgs) => Promise<void>) => {
-    app.action<BlockAction>(actionId, async (args) => {
-      await args.ack();
-      try {
-        await handle(args);
-      } catch (error) {
-        await apologizeWith(
-          args.body.response_url ? args.respond : undefined,
-          args.logger,
-          error,
-          `action ${String(actionId)}`,
-        );
-      }
-    });
-  };
-
   const fromDeadline = (stage: "applied" | "saved") => async (args: ActionArgs) => {
     const value = DeadlineValue.safeParse(clickedValue(args));
     const clickedIn = args.body.channel?.id;
@@ -141,10 +128,7 @@ export function registerTrackerActions(app: App, services: Services): void {
       return;
     }
     if (args.body.container.type === "view") {
-      await args.client.views.publish({
-        user_id: user,
-        view: await homeFor(services, args.client, team, user, args.logger),
-      });
+      await home.refresh(team, user, args.client, args.logger);
       return;
     }
     if (!args.body.response_url) return;

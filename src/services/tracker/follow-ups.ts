@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
+import type { NudgeTag } from "../nudges/scheduler.ts";
 import type { PostOutcome } from "../nudges/sender.ts";
 import type { Collection, Store } from "../storage/store.ts";
 import type { Application, Tracker } from "./tracker.ts";
@@ -55,7 +56,8 @@ export class FollowUps {
     private readonly deps: {
       store: Store;
       tracker: Tracker;
-      deliver: (content: FollowUp) => Promise<PostOutcome>;
+      /** Posts it, tagged (as nudges are) with its claim. */
+      deliver: (content: FollowUp, tag: NudgeTag) => Promise<PostOutcome>;
       logger: { warn(message: string): void };
     },
   ) {
@@ -85,7 +87,10 @@ export class FollowUps {
         if (!(await this.claims.claim(claim, { state: "sending", at: now.toISOString() })))
           continue;
         const outcome = await this.deps
-          .deliver({ kind: "follow-up", teamId, userId, channelId: userId, application, days })
+          .deliver(
+            { kind: "follow-up", teamId, userId, channelId: userId, application, days },
+            { id: `follow-up:${claim}`, since: now.getTime() },
+          )
           .catch((error: unknown): PostOutcome => ({ ok: false, error: String(error) }));
         if (outcome.ok) {
           report.sent++;

@@ -56,11 +56,6 @@ export const MAX_ROLE = 150;
 /** Short ids are 6 hex characters; anything else cannot name an application. */
 export const ID_PATTERN = /^[0-9a-f]{6}$/;
 
-/** Slack escapes &, < and > in command text; we store what the user typed and escape on render. */
-export function decodeSlackText(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
-
 /** Words that start the role part of `<company> <role words>` (matched whole, case-insensitive). */
 const ROLE_WORDS = new Set([
   "intern",
@@ -141,7 +136,7 @@ export function parseNewApplication(
     url = link;
     words.pop();
   }
-  const text = decodeSlackText(words.join(" "));
+  const text = words.join(" ");
   if (text === "") return { ok: false, problem: { code: "add_empty" } };
   let company: string;
   let role: string;
@@ -199,7 +194,8 @@ function onOff(word: string | undefined): boolean | undefined {
 }
 
 /**
- * Reads the text after `/track`: `` (list), `help`, `add …`, `<id> <stage>`, `remove <id>`,
+ * Reads the text after `/track`, as typed (Slack's `&amp;`, `&lt;`, `&gt;` already undone on the
+ * way in; renderers escape it again): `` (list), `help`, `add …`, `<id> <stage>`, `remove <id>`,
  * `export`, `share on|off`, `reminders on|off`.
  *
  * @example
@@ -230,7 +226,7 @@ export function parseTrack(text: string): ParsedTrack {
       return fail({
         code: "switch_needs_on_off",
         setting: sub,
-        got: decodeSlackText(rest.join(" ")),
+        got: rest.join(" "),
       });
     return ok(sub === "share" ? { kind: "share", on } : { kind: "reminders", on });
   }
@@ -238,13 +234,12 @@ export function parseTrack(text: string): ParsedTrack {
     const id = normalizeId(first);
     const stage = parseStage(rest[0] as string);
     if (stage) return ok({ kind: "move", id, stage });
-    if (ID_PATTERN.test(id))
-      return fail({ code: "unknown_stage", id, stage: decodeSlackText(rest[0] as string) });
+    if (ID_PATTERN.test(id)) return fail({ code: "unknown_stage", id, stage: rest[0] as string });
   }
   return unknown();
 
   function unknown(): ParsedTrack {
-    return fail({ code: "unknown", text: decodeSlackText(trimmed) });
+    return fail({ code: "unknown", text: trimmed });
   }
 }
 

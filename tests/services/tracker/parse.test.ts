@@ -47,8 +47,8 @@ describe("parseTrack: the /track grammar", () => {
       "add Acme — ML intern <https://acme.example/jobs/1|acme.example/jobs/1>",
       { company: "Acme", role: "ML intern", url: "https://acme.example/jobs/1" },
     ],
-    // Slack sends &, < and > escaped; what is stored is what the user typed.
-    ["add AT&amp;T — SWE &lt;intern&gt;", { company: "AT&T", role: "SWE <intern>" }],
+    // Text arrives as typed (Slack's escaping undone on the way in), and is kept that way.
+    ["add AT&T — SWE <intern>", { company: "AT&T", role: "SWE <intern>" }],
     ["add Hyphen-Co — ML intern", { company: "Hyphen-Co", role: "ML intern" }],
   ])("reads the application in %j", (text, application) => {
     expect(parseTrack(text)).toEqual({ ok: true, command: { kind: "add", application } });
@@ -80,8 +80,8 @@ describe("parseTrack: the /track grammar", () => {
     if (!parsed.ok) expect(parsed.problem.code).toBe(code);
   });
 
-  it("keeps what the user typed in a problem, decoded, for the renderer to escape once", () => {
-    expect(parseTrack("&lt;!channel&gt; go")).toEqual({
+  it("keeps what the user typed in a problem, for the renderer to escape once", () => {
+    expect(parseTrack("<!channel> go")).toEqual({
       ok: false,
       problem: { code: "unknown", text: "<!channel> go" },
     });
