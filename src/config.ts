@@ -11,12 +11,17 @@ const WHERE = {
     "Slack app settings → Basic Information → App-Level Tokens (create one with the connections:write scope)",
   SLACK_API_URL: "only for a local stand-in of Slack, e.g. http://127.0.0.1:4000/api/",
   PORT: "any free TCP port, e.g. 3000",
-  STORE_URL: "sqlite://./var/internprep.sqlite (a file path), or memory:// for a throwaway store",
+  STORE_URL:
+    "sqlite://./var/internprep.sqlite (a file path), redis://[user:password@]host:6379[/db] or rediss://… (TLS) for a shared store, or memory:// for a throwaway store",
   LOG_LEVEL: "one of debug, info, warn, error",
   KB_DIR: "a folder of your own knowledge-base YAML files",
   ORGANIZER_IDS:
     "comma-separated Slack user ids, e.g. U012ABCDEF,U034GHIJKL (a profile → ⋮ → Copy member ID)",
 } as const;
+
+/** `sqlite://<path>`, `memory://`, or `redis[s]://[user:password@]host:port[/db]`. */
+const STORE_URL_PATTERN =
+  /^(sqlite:\/\/.+|memory:\/\/|rediss?:\/\/(?:[^:@/\s]*(?::[^@/\s]*)?@)?[^:@/\s]+:\d{1,5}(?:\/\d{1,2})?\/?)$/;
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(
@@ -52,7 +57,10 @@ const UserIdList = z
 
 const StoreUrl = z
   .string()
-  .regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://")
+  .regex(
+    STORE_URL_PATTERN,
+    "should be sqlite://<path>, redis://host:port[/db], rediss://… or memory://",
+  )
   .default("sqlite://./var/internprep.sqlite");
 
 const EnvSchema = z.object({

@@ -46,9 +46,26 @@ describe("config", () => {
         "SLACK_SIGNING_SECRET is missing: set it for HTTP mode, or set SLACK_APP_TOKEN",
       );
       expect(message).toContain("PORT should be a port number");
-      expect(message).toContain("STORE_URL should be sqlite://<path> or memory://");
+      expect(message).toContain(
+        "STORE_URL should be sqlite://<path>, redis://host:port[/db], rediss://… or memory://",
+      );
     }
     expect.assertions(5);
+  });
+
+  it("accepts Redis store URLs, with or without credentials, database and TLS", () => {
+    for (const url of [
+      "redis://127.0.0.1:6379",
+      "redis://redis.internal:6379/2",
+      "redis://:s3cret@redis.internal:6379/0",
+      "redis://app:s3cret@redis.internal:6379",
+      "rediss://app:s3cret@redis.example.com:6380/1",
+    ]) {
+      expect(load({ ...base, STORE_URL: url }).storeUrl).toBe(url);
+    }
+    for (const url of ["redis://", "redis://host", "redis://host:port", "redis://host:6379/db"]) {
+      expect(() => load({ ...base, STORE_URL: url }), url).toThrowError(/STORE_URL should be/);
+    }
   });
 
   it("treats empty variables as unset", () => {

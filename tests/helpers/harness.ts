@@ -13,6 +13,7 @@ import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-
 import type { Clock } from "../../src/services/nudges/sender.ts";
 import { openStore, type Store } from "../../src/services/storage/store.ts";
 import { createSlackApp, type RunningApp } from "../../src/slack-app.ts";
+import { testStoreUrl } from "./redis.ts";
 
 /** A logger that keeps what it was told, so tests can assert on errors. */
 export function memoryLogger(): Logger & { lines: string[] } {
@@ -49,7 +50,8 @@ export interface Harness {
 }
 
 /**
- * The real app in HTTP mode on a free port, talking to a fresh Slack stand-in.
+ * The real app in HTTP mode on a free port, talking to a fresh Slack stand-in, over a fresh store:
+ * `memory://`, or an empty Redis database with `TEST_STORE=redis` (see tests/helpers/redis.ts).
  *
  * @example
  * const h = await startHarness();
@@ -82,7 +84,7 @@ export async function startHarness(
     appToken: options.socketMode ? "xapp-1-A0APP-1-test" : undefined,
     slackApiUrl: slack.apiUrl,
     port: 0,
-    storeUrl: options.storeUrl ?? "memory://",
+    storeUrl: options.storeUrl ?? (await testStoreUrl()),
     logLevel: "error",
     kbDir: undefined,
     organizerIds: options.organizerIds ?? [],
