@@ -1,4 +1,5 @@
 import { deadlinesCommand } from "./deadlines.ts";
+import { listingsCommand } from "./listings.ts";
 import { nudgesCommand } from "./nudges.ts";
 import { prepCommand } from "./prep.ts";
 import { skillsCommand } from "./skills.ts";
@@ -10,4 +11,5 @@ export const commands: readonly SlashCommand[] = [
   prepCommand,
   deadlinesCommand,
   nudgesCommand,
+  listingsCommand,
 ];

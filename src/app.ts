@@ -4,6 +4,7 @@
  */
 import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
+import { createListingsOutlet } from "./listeners/listings/outlet.ts";
 import { createDeliver, createNudgeClient } from "./listeners/nudges/deliver.ts";
 import { createServices } from "./services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "./services/knowledge-base/load.ts";
@@ -16,7 +17,12 @@ try {
     dirs: config.kbDir ? [BUNDLED_KB_DIR, config.kbDir] : [BUNDLED_KB_DIR],
   });
   const store = await openStore(config.storeUrl, (error) => console.error("store error:", error));
-  const services = createServices(kb, store, { deliver: createDeliver(createNudgeClient(config)) });
+  const nudgeClient = createNudgeClient(config);
+  const services = createServices(kb, store, {
+    deliver: createDeliver(nudgeClient),
+    listingsOutlet: createListingsOutlet(nudgeClient),
+    listingsPollMinutes: config.listingsPollMinutes,
+  });
   const running = createSlackApp(config, services);
   await running.start();
   running.app.logger.info(

@@ -14,6 +14,8 @@ const WHERE = {
   STORE_URL: "sqlite://./var/internprep.sqlite (a file path), or memory:// for a throwaway store",
   LOG_LEVEL: "one of debug, info, warn, error",
   KB_DIR: "a folder of your own knowledge-base YAML files",
+  LISTINGS_POLL_MINUTES:
+    "how often followed listings are checked, in whole minutes (1-1440, default 30)",
 } as const;
 
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -49,6 +51,13 @@ const EnvSchema = z.object({
     .enum(["debug", "info", "warn", "error"], { error: "should be debug, info, warn or error" })
     .default("info"),
   KB_DIR: optional(z.string()),
+  LISTINGS_POLL_MINUTES: optional(
+    z.coerce
+      .number({ error: "should be a number of minutes" })
+      .int("should be a whole number of minutes")
+      .min(1, "should be 1-1440")
+      .max(1440, "should be 1-1440"),
+  ),
 });
 
 const isSet = (value: string | undefined) => value !== undefined && value.trim() !== "";
@@ -66,6 +75,8 @@ export interface Config {
   readonly storeUrl: string;
   readonly logLevel: LogLevel;
   readonly kbDir: string | undefined;
+  /** How often each followed listings source is checked (LISTINGS_POLL_MINUTES, default 30). */
+  readonly listingsPollMinutes: number;
 }
 
 /**
@@ -117,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     storeUrl: e.STORE_URL,
     logLevel: e.LOG_LEVEL,
     kbDir: e.KB_DIR,
+    listingsPollMinutes: e.LISTINGS_POLL_MINUTES ?? 30,
   });
 }
 

@@ -6,6 +6,8 @@ export const ErrorCode = {
   KnowledgeBaseInvalid: "knowledge_base_invalid",
   ConfigInvalid: "config_invalid",
   StoredValueInvalid: "stored_value_invalid",
+  /** A listings source could not be read: HTTP error, unreachable, too big, or not a JSON array. */
+  ListingsSourceFailed: "listings_source_failed",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

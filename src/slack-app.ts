@@ -4,6 +4,9 @@ import type { Config } from "./config.ts";
 import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import { registerEvents } from "./listeners/events/index.ts";
+import { registerListingActions } from "./listeners/listings/actions.ts";
+import { adminsAndListed } from "./listeners/listings/organizer-check.ts";
+import { withListings } from "./listeners/listings/tick.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
 
@@ -102,6 +105,7 @@ export function createSlackApp(
   registerCommands(app, services);
   registerActions(app, services);
   registerEvents(app, services);
+  registerListingActions(app, services, adminsAndListed());
 
   app.error(async (error) => {
     app.logger.error("unhandled error:", error);
@@ -111,7 +115,11 @@ export function createSlackApp(
     app,
     async start() {
       const server = await app.start();
-      if (options.cron !== false) stopCron = startNudgeCron(services.scheduler, app.logger);
+      if (options.cron !== false)
+        stopCron = startNudgeCron(
+          withListings(services.scheduler, services.listings, app.logger),
+          app.logger,
+        );
       ready = true;
       const address = server instanceof Server ? server.address() : null;
       return { port: typeof address === "object" && address ? address.port : undefined };
@@ -121,6 +129,7 @@ export function createSlackApp(
     },
     async stop() {
       ready = false;
+      services.listings.stop();
       await stopCron?.();
       await app.stop();
       await Promise.allSettled([...inFlight]);

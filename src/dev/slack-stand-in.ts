@@ -53,7 +53,8 @@ export class SlackStandIn extends EventEmitter {
   private readonly stubs = new Map<string, Stub[]>();
   private readonly responders = new Map<string, Stub>();
   private ts = 1_700_000_000;
-  users: Record<string, { tz?: string; name?: string }> = {};
+  /** Users users.info knows; admins and owners count as organizers. */
+  users: Record<string, { tz?: string; name?: string; isAdmin?: boolean; isOwner?: boolean }> = {};
   /** Channel ids each user is in, for users.conversations. */
   memberships: Record<string, string[]> = {};
   /** Delay every Web API answer by this many milliseconds (to measure under Slack-like latency). */
@@ -209,7 +210,13 @@ export class SlackStandIn extends EventEmitter {
         return {
           body: {
             ok: true,
-            user: { id, name: user.name ?? id.toLowerCase(), tz: user.tz ?? "UTC" },
+            user: {
+              id,
+              name: user.name ?? id.toLowerCase(),
+              tz: user.tz ?? "UTC",
+              is_admin: user.isAdmin === true,
+              is_owner: user.isOwner === true,
+            },
           },
         };
       }

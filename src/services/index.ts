@@ -3,6 +3,8 @@ import { Deadlines } from "./deadlines/deadlines.ts";
 import { Feedback } from "./feedback/feedback.ts";
 import { UnansweredQuestions } from "./feedback/gaps.ts";
 import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
+import { ListingsFeed, type ListingsOutlet } from "./listings/feed.ts";
+import { ListingPicks, type ListingTracker } from "./listings/tracker.ts";
 import { ChannelSettings } from "./nudges/channels.ts";
 import { type Deliver, NudgeScheduler, type SchedulerLogger } from "./nudges/scheduler.ts";
 import { type Clock, realClock } from "./nudges/sender.ts";
@@ -23,6 +25,10 @@ export interface Services {
   channels: ChannelSettings;
   scheduler: NudgeScheduler;
   clock: Clock;
+  /** `/listings`: followed sources, polled on the nudges' tick. */
+  listings: ListingsFeed;
+  /** Where "I applied" / "Save" on a listing post put it. */
+  tracker: ListingTracker;
 }
 
 export interface ServiceOptions {
@@ -30,7 +36,19 @@ export interface ServiceOptions {
   deliver: Deliver;
   clock?: Clock;
   logger?: SchedulerLogger;
+  /** Posts and redraws listing posts; wired to Slack by the app. */
+  listingsOutlet?: ListingsOutlet;
+  /** LISTINGS_POLL_MINUTES (default 30). */
+  listingsPollMinutes?: number;
+  /** The `/track` service, when there is one; otherwise picks are kept by ListingPicks. */
+  tracker?: ListingTracker;
 }
+
+/** Used when the app wires no outlet (tools and tests that never follow listings). */
+const unwiredOutlet: ListingsOutlet = {
+  post: async () => ({ ok: false, error: "listings_outlet_not_wired" }),
+  update: async () => ({ ok: false, error: "listings_outlet_not_wired" }),
+};
 
 /** Builds the services over a loaded knowledge base and an open store. */
 export function createServices(kb: KnowledgeBase, store: Store, options: ServiceOptions): Services {
@@ -58,5 +76,13 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       logger: options.logger ?? console,
     }),
     clock,
+    listings: new ListingsFeed({
+      store,
+      outlet: options.listingsOutlet ?? unwiredOutlet,
+      clock,
+      logger: options.logger ?? console,
+      pollMinutes: options.listingsPollMinutes ?? 30,
+    }),
+    tracker: options.tracker ?? new ListingPicks(store, now),
   };
 }

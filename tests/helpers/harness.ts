@@ -2,11 +2,12 @@ import type { Logger } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
 import { SIGNING_SECRET } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
+import { createListingsOutlet } from "../../src/listeners/listings/outlet.ts";
 import { createDeliver, createNudgeClient } from "../../src/listeners/nudges/deliver.ts";
 import { createServices, type Services } from "../../src/services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import type { Clock } from "../../src/services/nudges/sender.ts";
-import { openStore } from "../../src/services/storage/store.ts";
+import { openStore, type Store } from "../../src/services/storage/store.ts";
 import { createSlackApp, type RunningApp } from "../../src/slack-app.ts";
 
 /** A logger that keeps what it was told, so tests can assert on errors. */
@@ -53,6 +54,8 @@ export interface Harness {
 export async function startHarness(
   options: {
     storeUrl?: string;
+    /** An open store to share (two app instances on one store). */
+    store?: Store;
     slack?: SlackStandIn;
     clock?: Clock;
     cron?: boolean;
@@ -70,12 +73,15 @@ export async function startHarness(
     storeUrl: options.storeUrl ?? "memory://",
     logLevel: "error",
     kbDir: undefined,
+    listingsPollMinutes: 30,
   });
   const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
-  const store = await openStore(config.storeUrl);
+  const store = options.store ?? (await openStore(config.storeUrl));
   const logger = memoryLogger();
   const services = createServices(kb, store, {
     deliver: createDeliver(createNudgeClient(config)),
+    listingsOutlet: createListingsOutlet(createNudgeClient(config)),
+    listingsPollMinutes: config.listingsPollMinutes,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });

@@ -11,7 +11,7 @@ import type { NudgeScheduler, SchedulerLogger } from "./scheduler.ts";
  * await stop();
  */
 export function startNudgeCron(
-  scheduler: NudgeScheduler,
+  scheduler: Pick<NudgeScheduler, "tick">,
   logger: SchedulerLogger,
 ): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
