@@ -391,7 +391,7 @@ export class ListingsFeed {
       if (baseline && !baseline.has(listing.id)) fresh.push(listing);
     }
     // Oldest first, so the channel reads them in the order they were posted.
-    fresh.sort((a, b) => newestFirst(b, a));
+    fresh.sort((a, b) => a.datePosted - b.datePosted || a.id.localeCompare(b.id));
     const unsent = await this.publish(follow, fresh, now, report);
     report.closed = await this.closeInactive(follow, listings);
     if (report.status !== "stopped") report.status = "posted";
