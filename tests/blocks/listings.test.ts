@@ -47,7 +47,9 @@ describe("listing renderers", () => {
       "<https://github.com/SimplifyJobs/Summer2026-Internships|SimplifyJobs/Summer2026-Internships>",
     );
     const buttons = (
-      m.blocks.find((b) => b.type === "actions") as { elements: Array<Record<string, unknown>> }
+      m.blocks.find((b) => b.type === "actions") as unknown as {
+        elements: Array<Record<string, unknown>>;
+      }
     ).elements;
     expect(buttons.map((b) => (b.text as { text: string }).text)).toEqual([
       "Apply ↗",
