@@ -6,6 +6,7 @@ import { type Filters, FiltersSchema, matches } from "./filters.ts";
 import {
   type Listing,
   newestFirst,
+  type ParsedListings,
   parseListings,
   SourceError,
   type SourceFailure,
@@ -239,13 +240,13 @@ export class ListingsFeed {
     const located = locateSource(sourceText, this.options.cwd);
     if (!located.ok) return { ok: false, problem: located.problem };
     const source = sourceKey(located.value);
-    let read: { text: string; validators: Validators };
-    let parsed: ReturnType<typeof parseListings>;
+    let read: { validators: Validators };
+    let parsed: ParsedListings;
     try {
-      const result = await readSource(located.value);
+      const result = await readParsed(source, {});
       if (!result.changed) throw new SourceError("unreachable", "no content");
       read = result;
-      parsed = parseListings(read.text);
+      parsed = result.parsed;
     } catch (error) {
       if (error instanceof SourceError) return { ok: false, problem: error.reason };
       throw error;
@@ -297,9 +298,9 @@ export class ListingsFeed {
     const follow = await this.follows.get(followKey(teamId, channelId));
     if (!follow?.on) return { ok: false, problem: "not_following" };
     try {
-      const read = await readSource(toLocation(follow.source));
+      const read = await readParsed(follow.source, {});
       if (!read.changed) throw new SourceError("unreachable", "no content");
-      const parsed = parseListings(read.text);
+      const { parsed } = read;
       return {
         ok: true,
         preview: previewOf(follow.source, follow.filters, parsed.listings, parsed.malformed),
@@ -361,16 +362,14 @@ export class ListingsFeed {
       closed: 0,
       malformed: 0,
     };
-    let read: Awaited<ReturnType<typeof readSource>>;
-    let parsed: ReturnType<typeof parseListings> | undefined;
+    let read: Awaited<ReturnType<typeof readParsed>>;
     try {
-      read = await readSource(toLocation(follow.source), follow.validators);
-      if (read.changed) parsed = parseListings(read.text);
+      read = await readParsed(follow.source, follow.validators);
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       return this.failed(follow, error, now, report);
     }
-    if (!read.changed || !parsed) {
+    if (!read.changed) {
       await this.save(follow, (f) => ({
         ...f,
         nextPollAt: now + this.intervalMs,
@@ -379,7 +378,7 @@ export class ListingsFeed {
       }));
       return report;
     }
-    const { listings, malformed } = parsed;
+    const { listings, malformed } = read.parsed;
     report.malformed = malformed;
     const known = await this.ids.get(key);
     const baseline = known?.generation === follow.generation ? new Set(known.ids) : undefined;
@@ -641,6 +640,19 @@ export class ListingsFeed {
   posted(teamId: string, channelId: string, listingId: string): Promise<PostRecord | undefined> {
     return this.posts.get(`${followKey(teamId, channelId)}:${listingId}`);
   }
+}
+
+/**
+ * Reads and parses a source; the text is dropped as soon as it is parsed (only the listings are
+ * kept for the rest of the poll).
+ */
+async function readParsed(
+  source: string,
+  validators: Validators,
+): Promise<{ changed: false } | { changed: true; parsed: ParsedListings; validators: Validators }> {
+  const read = await readSource(toLocation(source), validators);
+  if (!read.changed) return read;
+  return { changed: true, parsed: parseListings(read.text), validators: read.validators };
 }
 
 const stoppedOutcome: PostOutcome = { ok: false, error: "stopping" };

@@ -95,19 +95,18 @@ export interface ParsedListings {
  * const { listings, malformed } = parseListings(await readFile("listings.json", "utf8"));
  */
 export function parseListings(text: string): ParsedListings {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new SourceError("invalid_json", error instanceof Error ? error.message : String(error));
-  }
-  if (!Array.isArray(data)) {
-    throw new SourceError("not_a_list", "the file is not a JSON array");
-  }
   const listings: Listing[] = [];
   let malformed = 0;
   const seen = new Set<string>();
-  for (const raw of data) {
+  // Record by record rather than one JSON.parse of the whole file: each raw record is garbage
+  // as soon as it is read, so a 13 MB file never exists as one big object graph.
+  for (const element of arrayElements(text)) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(element);
+    } catch (error) {
+      throw new SourceError("invalid_json", error instanceof Error ? error.message : String(error));
+    }
     const parsed = ListingRecordSchema.safeParse(raw);
     // A repeated id is a second copy of one posting: keep the first.
     if (!parsed.success || seen.has(parsed.data.id)) {
@@ -131,6 +130,69 @@ export function parseListings(text: string): ParsedListings {
     listings.push(listing);
   }
   return { listings, malformed };
+}
+
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
+/**
+ * The texts of the elements of a top-level JSON array, found by tracking strings and nesting
+ * (each element is then parsed on its own, which also checks it).
+ *
+ * @throws {SourceError} `not_a_list` for a JSON object, `invalid_json` for anything else that is
+ * not an array.
+ */
+export function* arrayElements(text: string): Generator<string> {
+  const end = text.length;
+  // A byte-order mark is not JSON, but some tools write one.
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  const first = text.charCodeAt(i);
+  if (first === 123) throw new SourceError("not_a_list", "the file is a JSON object, not a list");
+  if (first !== 91) {
+    // Not an array: let JSON.parse say what it is (valid JSON but no list, or not JSON at all).
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      throw new SourceError("invalid_json", error instanceof Error ? error.message : String(error));
+    }
+    throw new SourceError("not_a_list", "the file is not a JSON array");
+  }
+  i++;
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) === 93) {
+    i++;
+  } else {
+    for (;;) {
+      const start = i;
+      let depth = 0;
+      let inString = false;
+      for (; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+          if (c === 92) i++;
+          else if (c === 34) inString = false;
+          continue;
+        }
+        if (c === 34) inString = true;
+        else if (c === 123 || c === 91) depth++;
+        else if (c === 125 || c === 93) {
+          if (depth === 0) break;
+          depth--;
+        } else if (c === 44 && depth === 0) break;
+      }
+      if (i >= end) throw new SourceError("invalid_json", "the list is not closed");
+      yield text.slice(start, i);
+      if (text.charCodeAt(i) === 44) {
+        i++;
+        continue;
+      }
+      if (text.charCodeAt(i) !== 93) throw new SourceError("invalid_json", "unbalanced brackets");
+      i++;
+      break;
+    }
+  }
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  if (i < end) throw new SourceError("invalid_json", "text after the end of the list");
 }
 
 /** Newest first (by date posted, then id for a stable order). */

@@ -125,14 +125,12 @@ export async function readSource(
     await response.body?.cancel();
     throw new SourceError("too_large", `${declared} bytes (limit ${maxBytes})`);
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  let bytes: Buffer;
   try {
-    for await (const chunk of response.body ?? []) {
-      size += chunk.byteLength;
-      if (size > maxBytes) throw new SourceError("too_large", `over ${maxBytes} bytes`);
-      chunks.push(chunk);
-    }
+    bytes = Number.isFinite(declared)
+      ? // The size is known and allowed: one buffer, no copying of chunks.
+        Buffer.from(await response.arrayBuffer())
+      : await readCapped(response, maxBytes);
   } catch (error) {
     if (error instanceof SourceError) throw error;
     throw networkError(error);
@@ -142,7 +140,19 @@ export async function readSource(
   const lastModified = response.headers.get("last-modified");
   if (etag) next.etag = etag;
   if (lastModified) next.lastModified = lastModified;
-  return { changed: true, text: Buffer.concat(chunks, size).toString("utf8"), validators: next };
+  return { changed: true, text: bytes.toString("utf8"), validators: next };
+}
+
+/** A body of unknown length, read chunk by chunk up to `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new SourceError("too_large", `over ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 async function readFileSource(

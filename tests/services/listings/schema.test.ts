@@ -53,4 +53,34 @@ describe("parseListings", () => {
       expect((error as SourceError).reason).toBe("invalid_json");
     }
   });
+
+  it("reads records one by one, whatever their strings and nesting hold", () => {
+    const tricky = record("t", {
+      title: 'Intern ], {"x": [1,2]}, \\ " done',
+      locations: ["A, [B]"],
+    });
+    const text = `\ufeff [\n ${JSON.stringify(tricky)} ,{"id":"nested","extra":[[{}],[]]}, 3 ]\n`;
+    const { listings, malformed } = parseListings(text);
+    expect(listings.map((l) => l.title)).toEqual([tricky.title]);
+    expect(listings[0]?.locations).toEqual(["A, [B]"]);
+    expect(malformed).toBe(2);
+    expect(parseListings(" [ ] ")).toEqual({ listings: [], malformed: 0 });
+  });
+
+  it("refuses a list that is cut off, unbalanced, or followed by more text", () => {
+    const reasonOf = (text: string) => {
+      try {
+        parseListings(text);
+        return "parsed";
+      } catch (error) {
+        return (error as SourceError).reason;
+      }
+    };
+    expect(reasonOf(JSON.stringify([record("a")]).slice(0, -5))).toBe("invalid_json");
+    expect(reasonOf('[{"id": "a"}}]')).toBe("invalid_json");
+    expect(reasonOf("[1, 2] [3]")).toBe("invalid_json");
+    expect(reasonOf("[1, nope]")).toBe("invalid_json");
+    expect(reasonOf('"just a string"')).toBe("not_a_list");
+    expect(reasonOf("")).toBe("invalid_json");
+  });
 });
