@@ -101,7 +101,12 @@ async function measure(url: string): Promise<void> {
     update: async (_m, ts) => ({ ok: true, ts }),
   };
   let t = Date.parse("2026-11-23T12:00:00Z");
-  const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  const clock = {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
   const quiet = { info() {}, warn() {}, error() {} };
   const feed = new ListingsFeed({ store, outlet, clock, logger: quiet, pollMinutes: 30 });
   const sampler = rssSampler();
