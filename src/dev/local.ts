@@ -5,6 +5,8 @@
  * every feature. Ctrl-C stops all of it.
  */
 import { randomBytes } from "node:crypto";
+import { copyFile, mkdir } from "node:fs/promises";
+import path from "node:path";
 import { loadLocalConfig } from "../config.ts";
 import { startPlayground } from "./playground.ts";
 import { freePort, ROOT, runEntry, type Spawned } from "./processes.ts";
@@ -42,6 +44,11 @@ try {
   process.exit(1);
 }
 const pagePort = local.pagePort;
+// The playground's listings: a fresh copy of the bundled sample (invented companies) that
+// "Poll listings now" adds openings to. Follow it with `/listings follow var/playground-listings.json`.
+const listingsFile = path.join(ROOT, "var", "playground-listings.json");
+await mkdir(path.dirname(listingsFile), { recursive: true });
+await copyFile(path.join(ROOT, "src", "dev", "sample-listings.json"), listingsFile);
 const secret = randomBytes(16).toString("hex");
 const slack = await SlackStandIn.start();
 const appPort = await freePort();
@@ -64,7 +71,7 @@ try {
 const workspace = new Workspace(slack, { base: `http://127.0.0.1:${appPort}`, secret });
 let playground: Awaited<ReturnType<typeof startPlayground>>;
 try {
-  playground = await startPlayground(workspace, pagePort);
+  playground = await startPlayground(workspace, pagePort, "127.0.0.1", listingsFile);
 } catch (error) {
   const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
   console.error(

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { POLL_NOW_ACTION } from "../blocks/listings.ts";
 import { blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
 import { BOT_USER_ID, type RecordedCall, type SlackStandIn } from "./slack-stand-in.ts";
 
@@ -10,10 +11,12 @@ export interface LocalUser {
   id: string;
   name: string;
   tz: string;
+  /** A workspace admin: an organizer (e.g. for `/listings follow`). */
+  isAdmin?: boolean;
 }
 
 export const LOCAL_USERS: readonly LocalUser[] = [
-  { id: "U0ALICE", name: "alice", tz: "America/New_York" },
+  { id: "U0ALICE", name: "alice", tz: "America/New_York", isAdmin: true },
   { id: "U0BOB", name: "bob", tz: "Europe/Berlin" },
 ];
 
@@ -60,7 +63,7 @@ export class Workspace extends EventEmitter {
   ) {
     super();
     for (const user of LOCAL_USERS) {
-      slack.users[user.id] = { tz: user.tz, name: user.name };
+      slack.users[user.id] = { tz: user.tz, name: user.name, isAdmin: user.isAdmin === true };
       slack.memberships[user.id] = [STUDY_CHANNEL.id, dmOf(user.id)];
     }
     slack.on("call", (call: RecordedCall) => this.apply(call));
@@ -123,6 +126,18 @@ export class Workspace extends EventEmitter {
         ? {}
         : { message: { ts: message.id, text: message.text, blocks: message.blocks ?? [] } }),
     });
+    await send(this.app.base, body, "application/x-www-form-urlencoded", {
+      secret: this.app.secret,
+    });
+  }
+
+  /** A user presses "Check now" under `/listings status` in #study-group: the source is polled at once. */
+  async pollListings(user: string): Promise<void> {
+    const responseUrl = this.responseUrl({ channel: STUDY_CHANNEL.id, user });
+    const body = blockActions(
+      { type: "button", action_id: POLL_NOW_ACTION, value: "poll" },
+      { user, channel: STUDY_CHANNEL.id, responseUrl },
+    );
     await send(this.app.base, body, "application/x-www-form-urlencoded", {
       secret: this.app.secret,
     });
