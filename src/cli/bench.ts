@@ -55,7 +55,7 @@ function synthetic(kb: KnowledgeBase, copies: number): KnowledgeBase {
       } as Entry);
     }
   }
-  return new KnowledgeBase(entries);
+  return new KnowledgeBase(entries, kb.synonyms);
 }
 
 function percentile(sorted: number[], p: number): number {

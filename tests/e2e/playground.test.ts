@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)
     expect(await checklist.locator(".ephemeral").textContent()).toContain("Only visible to you");
 
     // Tick one box: the progress line updates.
-    await checklist.getByText("Write clean, tested Python").click();
+    await checklist.getByText("Write a 200+ line Python project").click();
     await page.locator(".msg", { hasText: "1 of 12 done" }).first().waitFor();
 
     // Reload: still ticked; and a fresh /skills ml shows it ticked from the store.
@@ -87,7 +87,7 @@ describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)
     const fresh = page.locator(".msg", { hasText: "skill checklist" }).last();
     expect(
       await fresh
-        .locator("label", { hasText: "Write clean, tested Python" })
+        .locator("label", { hasText: "Write a 200+ line Python project" })
         .locator("input")
         .isChecked(),
     ).toBe(true);

@@ -1,4 +1,4 @@
-import type { Entry, EntryKind, Faq, Prompt, Role, Topic } from "./schema.ts";
+import type { Entry, EntryKind, Faq, Prompt, Role, SynonymGroup, Topic } from "./schema.ts";
 
 /**
  * The validated, merged knowledge base: read-only lists of each kind and a lookup by id.
@@ -13,10 +13,13 @@ export class KnowledgeBase {
   readonly faq: readonly Faq[];
   readonly prompts: readonly Prompt[];
   readonly entries: readonly Entry[];
+  /** Ways of saying the same thing, used by search on both sides of the index. */
+  readonly synonyms: readonly SynonymGroup[];
   private readonly byId: ReadonlyMap<string, Entry>;
 
-  constructor(entries: readonly Entry[]) {
+  constructor(entries: readonly Entry[], synonyms: readonly SynonymGroup[] = []) {
     this.entries = entries;
+    this.synonyms = synonyms;
     this.byId = new Map(entries.map((entry) => [entry.id, entry]));
     this.roles = entries.flatMap((e) => (e.kind === "role" ? [e] : []));
     this.topics = entries.flatMap((e) => (e.kind === "topic" ? [e] : []));

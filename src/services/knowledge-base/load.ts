@@ -9,6 +9,8 @@ import {
   type EntryKind,
   KnowledgeFileSchema,
   SECTION_TEXT_LIMIT,
+  type SynonymGroup,
+  SynonymGroupSchema,
   sections,
 } from "./schema.ts";
 
@@ -45,6 +47,11 @@ interface Located {
   file: string;
 }
 
+interface LocatedSynonyms {
+  group: SynonymGroup;
+  file: string;
+}
+
 const EXTENSIONS = new Set([".yml", ".yaml"]);
 
 async function listYamlFiles(dir: string): Promise<string[]> {
@@ -65,6 +72,7 @@ function parseFile(
   source: string,
   problems: Problem[],
   invalidIds?: Map<string, EntryKind>,
+  synonyms: SynonymGroup[] = [],
 ): Entry[] {
   let raw: unknown;
   try {
@@ -110,7 +118,40 @@ function parseFile(
       entries.push({ kind, ...(parsed.data as object) } as Entry);
     });
   }
+  (shape.data.synonyms ?? []).forEach((item, index) => {
+    const parsed = SynonymGroupSchema.safeParse(item);
+    if (parsed.success) {
+      synonyms.push(parsed.data);
+      return;
+    }
+    const rawId = (item as { id?: unknown } | null)?.id;
+    const label = typeof rawId === "string" && rawId ? rawId : `synonyms[${index}]`;
+    for (const issue of parsed.error.issues) {
+      problems.push({ file, entry: label, field: fieldPath(issue.path), message: issue.message });
+    }
+  });
   return entries;
+}
+
+/** A term appears in one synonym group only, or search could not tell which it means. */
+function checkSynonyms(located: readonly LocatedSynonyms[], problems: Problem[]): void {
+  const owners = new Map<string, string>();
+  for (const { group, file } of located) {
+    group.terms.forEach((term, i) => {
+      const key = normalized(term);
+      const holder = owners.get(key);
+      if (holder && holder !== group.id) {
+        problems.push({
+          file,
+          entry: group.id,
+          field: `terms.${i}`,
+          message: `"${term}" is already a term of synonym group ${holder}`,
+        });
+      } else {
+        owners.set(key, group.id);
+      }
+    });
+  }
 }
 
 function normalized(text: string): string {
@@ -230,6 +271,7 @@ export async function checkKnowledgeBase(
   const problems: Problem[] = [];
   const merged = new Map<string, Located>();
   const invalidIds = new Map<string, EntryKind>();
+  const mergedSynonyms = new Map<string, LocatedSynonyms>();
   for (const dir of options.dirs) {
     let files: string[];
     try {
@@ -241,9 +283,32 @@ export async function checkKnowledgeBase(
       continue;
     }
     const inThisDir = new Map<string, string>();
+    const synonymsInThisDir = new Map<string, string>();
     for (const absolute of files) {
       const file = path.relative(process.cwd(), absolute) || absolute;
-      const entries = parseFile(file, await readFile(absolute, "utf8"), problems, invalidIds);
+      const groups: SynonymGroup[] = [];
+      const entries = parseFile(
+        file,
+        await readFile(absolute, "utf8"),
+        problems,
+        invalidIds,
+        groups,
+      );
+      for (const group of groups) {
+        const earlier = synonymsInThisDir.get(group.id);
+        if (earlier) {
+          problems.push({
+            file,
+            entry: group.id,
+            field: "id",
+            message: `duplicate synonym group, also defined in ${earlier}`,
+          });
+          continue;
+        }
+        synonymsInThisDir.set(group.id, file);
+        // An organizer's folder replaces a bundled group of the same id.
+        mergedSynonyms.set(group.id, { group, file });
+      }
       for (const entry of entries) {
         const earlier = inThisDir.get(entry.id);
         if (earlier) {
@@ -262,7 +327,15 @@ export async function checkKnowledgeBase(
   }
   const located = [...merged.values()];
   checkMerged(located, invalidIds, problems);
-  return { kb: new KnowledgeBase(located.map((l) => l.entry)), problems };
+  const synonyms = [...mergedSynonyms.values()];
+  checkSynonyms(synonyms, problems);
+  return {
+    kb: new KnowledgeBase(
+      located.map((l) => l.entry),
+      synonyms.map((s) => s.group),
+    ),
+    problems,
+  };
 }
 
 /**

@@ -65,12 +65,29 @@ export const PromptSchema = z.strictObject({
   tags,
 });
 
-/** One knowledge-base file: any mix of the four kinds of entry. */
+/**
+ * Words and phrases students use for the same thing ("cv", "resume"; "freshman", "first year").
+ * Search treats every term of a group as its first term, on both sides of the index.
+ */
+export const SynonymGroupSchema = z.strictObject({
+  id,
+  terms: z
+    .array(
+      line(60).refine(
+        (term) => /^[\p{L}\p{N}][\p{L}\p{N} .+#/'-]*$/u.test(term),
+        "must be words (letters, digits, spaces, . + # / ' -)",
+      ),
+    )
+    .min(2, "needs at least 2 terms: the one search uses, and another way to say it"),
+});
+
+/** One knowledge-base file: any mix of the four kinds of entry, and synonym groups. */
 export const KnowledgeFileSchema = z.strictObject({
   roles: z.array(z.unknown()).optional(),
   topics: z.array(z.unknown()).optional(),
   faq: z.array(z.unknown()).optional(),
   prompts: z.array(z.unknown()).optional(),
+  synonyms: z.array(z.unknown()).optional(),
 });
 
 export type ChecklistItem = z.infer<typeof ChecklistItemSchema>;
@@ -78,6 +95,7 @@ export type Role = z.infer<typeof RoleSchema>;
 export type Topic = z.infer<typeof TopicSchema>;
 export type Faq = z.infer<typeof FaqSchema>;
 export type Prompt = z.infer<typeof PromptSchema>;
+export type SynonymGroup = z.infer<typeof SynonymGroupSchema>;
 
 export type EntryKind = "role" | "topic" | "faq" | "prompt";
 

@@ -2,7 +2,7 @@ import Fuse from "fuse.js";
 import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import { displayText } from "../knowledge-base/knowledge-base.ts";
 import type { Entry, EntryKind } from "../knowledge-base/schema.ts";
-import { keywords, stem } from "./text.ts";
+import { asksForATask, type Keyword, stem, TextAnalyzer } from "./text.ts";
 
 /** One hit, best first in a result list. */
 export interface SearchHit {
@@ -20,7 +20,22 @@ export interface SearchResult {
   /** False when even the best hit is not good enough to show as an answer. */
   answered: boolean;
   hits: SearchHit[];
+  /** What the answer/decline decision was made on, for tuning and for "not sure" replies. */
+  signals: SearchSignals;
 }
+
+export interface SearchSignals {
+  /** The best hit's score in [0, 1]. */
+  score: number;
+  /** Share of the question's word weight the best hit covers, in [0, 1]. */
+  coverage: number;
+  /** Share of the question's word weight the knowledge base knows at all, in [0, 1]. */
+  known: number;
+  /** The message asks the bot to do something rather than asking a question. */
+  task: boolean;
+}
+
+const NO_SIGNALS: SearchSignals = { score: 0, coverage: 0, known: 0, task: false };
 
 export interface SearchOptions {
   /** At most this many hits (default 3). */
@@ -50,22 +65,41 @@ export interface SearchTuning {
   lengthDamping: number;
   /** How many words' fuzzy expansions are remembered (0: none, each query pays in full). */
   typoCacheSize: number;
+  /** Weight of an entry's body (answer, tips, why) against its title's 2.5-3. */
+  bodyWeight: number;
+  /** How much a word found only in an entry's body counts towards covering the question. */
+  bodyCoverage: number;
+  /**
+   * Weight of the best single phrasing's match (how much of one title, alias or phrasing the
+   * question says, and how much of the question it says) against the whole entry's score.
+   */
+  phrasingWeight: number;
+  /** How many of the best entries are re-ranked by their best phrasing. */
+  rerankDepth: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
-  minCoverage: 0.5,
+  minCoverage: 0.3,
   minScore: 0.2,
-  strongScore: 0.3,
+  strongScore: 0.2,
   typoThreshold: 0.5,
   unknownWordWeight: 0.8,
   lengthDamping: 0.25,
   typoCacheSize: 10_000,
+  bodyWeight: 0.3,
+  bodyCoverage: 0.6,
+  phrasingWeight: 0.15,
+  rerankDepth: 20,
 };
 
 const ANSWER_KINDS: readonly EntryKind[] = ["faq", "topic", "role"];
 
-/** Field weights: names students type weigh most, descriptions least. Bodies are not indexed. */
-function fieldsOf(entry: Entry): Array<[text: string, weight: number]> {
+/**
+ * Field weights: names students type weigh most, descriptions less. Bodies (answers, tips, the
+ * why of each skill) come last, at `bodyWeight`, so words only an answer uses ("fraud", "dropout")
+ * still find it.
+ */
+function fieldsOf(entry: Entry, learned: readonly string[]): Array<[text: string, weight: number]> {
   const tags = entry.tags.map((t): [string, number] => [t, 2]);
   switch (entry.kind) {
     case "role":
@@ -75,6 +109,7 @@ function fieldsOf(entry: Entry): Array<[text: string, weight: number]> {
         ...tags,
         [entry.summary, 0.6],
         ...entry.checklist.map((c): [string, number] => [c.skill, 0.6]),
+        ...learned.map((p): [string, number] => [p, 2.5]),
       ];
     case "topic":
       return [
@@ -82,15 +117,30 @@ function fieldsOf(entry: Entry): Array<[text: string, weight: number]> {
         ...entry.aliases.map((a): [string, number] => [a, 3]),
         ...tags,
         [entry.summary, 0.8],
+        ...learned.map((p): [string, number] => [p, 2.5]),
       ];
     case "faq":
       return [
         [entry.title, 2.5],
-        ...entry.phrasings.map((p): [string, number] => [p, 2.5]),
+        ...[...entry.phrasings, ...learned].map((p): [string, number] => [p, 2.5]),
         ...tags,
       ];
     case "prompt":
       return [[entry.title, 2], ...tags, [entry.prompt, 0.6]];
+  }
+}
+
+/** The long texts of an entry, indexed at a low weight. */
+function bodyOf(entry: Entry): string {
+  switch (entry.kind) {
+    case "faq":
+      return entry.answer;
+    case "topic":
+      return entry.tips.join("\n");
+    case "role":
+      return entry.checklist.map((c) => c.why).join("\n");
+    case "prompt":
+      return "";
   }
 }
 
@@ -105,6 +155,8 @@ const SQUASH = 0.5;
 interface Posting {
   doc: number;
   weight: number;
+  /** The word is in the entry's body only, not in a name, phrasing or tag. */
+  bodyOnly: boolean;
 }
 
 /**
@@ -149,11 +201,22 @@ function namesOf(entry: Entry): string[] {
     : [entry.title];
 }
 
+/** The short texts a question may say almost word for word: names, aliases and phrasings. */
+function phrasingsOf(entry: Entry, learned: readonly string[]): string[] {
+  switch (entry.kind) {
+    case "faq":
+      return [entry.title, ...entry.phrasings, ...learned];
+    case "role":
+    case "topic":
+      return [entry.title, ...entry.aliases, ...learned];
+    case "prompt":
+      return [entry.title];
+  }
+}
+
 /** A name reduced to its stems, so "Data Science?" and "data science" are the same name. */
-function nameKey(text: string): string {
-  return keywords(text)
-    .map((k) => k.stem)
-    .join(" ");
+function nameKey(kws: readonly Keyword[]): string {
+  return kws.map((k) => k.stem).join(" ");
 }
 
 /** A query word resolved to index terms, with how well each matches (1 = exactly). */
@@ -165,11 +228,13 @@ interface ResolvedWord {
 /**
  * Search over the knowledge base, built once at start-up.
  *
- * The index holds only short fields (titles, aliases, phrasings, tags, summaries), so a query's
- * cost does not depend on the length of entry bodies. Each meaningful query word is looked up by
- * its stem; a word the vocabulary lacks (usually a typo) is fuzzy-matched with fuse.js against the
- * vocabulary of words, not against the entries. Entries are ranked by IDF-weighted field matches
- * plus matched word pairs, and the best one must cover enough of the question to count as an answer.
+ * An inverted index over every field: names, phrasings and tags weigh most, bodies little, so a
+ * query's cost depends on how many entries share its words, not on how long the entries are.
+ * Words pass through the knowledge base's synonyms on both sides ("cv" and "resume" are one term).
+ * Each query word is looked up by its stem; a word the vocabulary lacks (usually a typo) is
+ * fuzzy-matched with fuse.js against the vocabulary of words, not against the entries. Entries are
+ * ranked by IDF-weighted field matches plus matched word pairs, and the best one must cover enough
+ * of the question to count as an answer.
  *
  * @example
  * const search = createSearch(kb);
@@ -178,74 +243,158 @@ interface ResolvedWord {
 export class Search {
   private readonly docs: Entry[];
   private readonly texts: string[];
-  private readonly postings = new Map<string, Posting[]>();
-  private readonly idf = new Map<string, number>();
-  private readonly lengthNorm: Float64Array;
-  private readonly maxIdf: number;
-  private readonly vocabulary: string[];
-  /** Character pairs ("^i", "in", … "w$") → indexes into `vocabulary`, to shortlist typo candidates. */
-  private readonly pairs = new Map<string, number[]>();
-  private readonly surfaceToTerm = new Map<string, string>();
-  private readonly typoCache = new Map<string, ResolvedWord["expansions"]>();
-  private readonly names = new Map<string, number[]>();
+  private readonly analyzer: TextAnalyzer;
   private readonly tuning: SearchTuning;
+  /** Phrasings learned from the group (confirmed "Did you mean" clicks), by entry index. */
+  private readonly learned = new Map<number, string[]>();
+  private readonly docIndex = new Map<string, number>();
+  private postings = new Map<string, Posting[]>();
+  private idf = new Map<string, number>();
+  private lengthNorm = new Float64Array(0);
+  private maxIdf = 0;
+  private vocabulary: string[] = [];
+  /** Character pairs ("^i", "in", … "w$") → indexes into `vocabulary`, to shortlist typo candidates. */
+  private pairs = new Map<string, number[]>();
+  private surfaceToTerm = new Map<string, string>();
+  private readonly typoCache = new Map<string, ResolvedWord["expansions"]>();
+  private names = new Map<string, number[]>();
+  /** Each entry's names and phrasings, each as its distinct index terms. */
+  private phrasings: string[][][] = [];
+  /** Learned phrasings changed since the index was built: rebuild before the next query. */
+  private stale = false;
+  private generation = 0;
+  private wordGeneration = 0;
+  private scratch?: {
+    score: Float64Array;
+    covered: Float64Array;
+    seen: Uint32Array;
+    wordBest: Float64Array;
+    wordCover: Float64Array;
+    wordSeen: Uint32Array;
+  };
 
   constructor(kb: KnowledgeBase, tuning: Partial<SearchTuning> = {}) {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
+    this.analyzer = new TextAnalyzer(kb.synonyms);
     this.docs = [...kb.entries];
     this.texts = this.docs.map(displayText);
+    for (const [doc, entry] of this.docs.entries()) this.docIndex.set(entry.id, doc);
+    this.build();
+  }
+
+  /**
+   * Adds a phrasing students used for an entry (a confirmed "Did you mean" click); the next
+   * search finds the entry by it. Unknown entry ids are ignored.
+   *
+   * @example
+   * search.learn("offer-negotiation", "can i ask for more money as an intern");
+   */
+  learn(entryId: string, phrasing: string): void {
+    const doc = this.docIndex.get(entryId);
+    const text = phrasing.trim();
+    if (doc === undefined || !text) return;
+    const list = this.learned.get(doc) ?? [];
+    if (list.includes(text)) return;
+    list.push(text);
+    this.learned.set(doc, list);
+    this.stale = true;
+  }
+
+  /** Removes a learned phrasing again (an organizer rejected it after all). */
+  unlearn(entryId: string, phrasing: string): void {
+    const doc = this.docIndex.get(entryId);
+    const list = doc === undefined ? undefined : this.learned.get(doc);
+    if (!list) return;
+    const next = list.filter((p) => p !== phrasing.trim());
+    if (next.length === list.length) return;
+    this.learned.set(doc as number, next);
+    this.stale = true;
+  }
+
+  private build(): void {
+    const postings = new Map<string, Posting[]>();
+    const surfaceToTerm = new Map<string, string>(this.analyzer.surfaces);
+    const names = new Map<string, number[]>();
+    const phrasings: string[][][] = [];
     const lengths: number[] = [];
+    const { bodyWeight } = this.tuning;
     this.docs.forEach((entry, doc) => {
       // Summed over fields, then saturated (as BM25 does with term frequency): a word in the title
       // and in three phrasings counts more than once, but never swamps the other words.
-      const terms = new Map<string, number>();
-      const add = (term: string, weight: number) =>
-        terms.set(term, (terms.get(term) ?? 0) + weight);
-      for (const [text, weight] of fieldsOf(entry)) {
-        const kws = keywords(text);
+      const terms = new Map<string, { sum: number; bodyOnly: boolean }>();
+      const add = (term: string, weight: number, inBody: boolean) => {
+        const t = terms.get(term);
+        if (t) {
+          t.sum += weight;
+          t.bodyOnly &&= inBody;
+        } else terms.set(term, { sum: weight, bodyOnly: inBody });
+      };
+      const index = (text: string, weight: number, inBody: boolean) => {
+        const kws = this.analyzer.keywords(text);
         kws.forEach((kw, i) => {
-          add(kw.stem, weight);
-          this.surfaceToTerm.set(kw.word, kw.stem);
-          const next = kws[i + 1];
-          if (next) add(`${kw.stem} ${next.stem}`, weight * BIGRAM_FACTOR);
+          add(kw.stem, weight, inBody);
+          if (!surfaceToTerm.has(kw.word)) surfaceToTerm.set(kw.word, kw.stem);
+          // Word pairs from names and phrasings only: a body's pairs are many and say little.
+          const next = inBody ? undefined : kws[i + 1];
+          if (next) add(`${kw.stem} ${next.stem}`, weight * BIGRAM_FACTOR, false);
         });
+      };
+      for (const [text, weight] of fieldsOf(entry, this.learned.get(doc) ?? [])) {
+        index(text, weight, false);
       }
+      if (bodyWeight > 0) index(bodyOf(entry), bodyWeight, true);
       let unigrams = 0;
-      for (const [term, sum] of terms) {
+      for (const [term, { sum, bodyOnly }] of terms) {
         const weight = (sum * (SATURATION + 1)) / (sum + SATURATION);
-        if (!term.includes(" ")) unigrams++;
-        let list = this.postings.get(term);
+        if (!term.includes(" ") && !bodyOnly) unigrams++;
+        let list = postings.get(term);
         if (!list) {
           list = [];
-          this.postings.set(term, list);
+          postings.set(term, list);
         }
-        list.push({ doc, weight });
+        list.push({ doc, weight, bodyOnly });
       }
       lengths.push(unigrams);
+      phrasings.push(
+        phrasingsOf(entry, this.learned.get(doc) ?? []).map((text) => [
+          ...new Set(this.analyzer.keywords(text).map((k) => k.stem)),
+        ]),
+      );
       for (const name of namesOf(entry)) {
-        const key = nameKey(name);
+        const key = nameKey(this.analyzer.keywords(name));
         if (!key) continue;
-        const owners = this.names.get(key) ?? [];
+        const owners = names.get(key) ?? [];
         owners.push(doc);
-        this.names.set(key, owners);
+        names.set(key, owners);
       }
     });
     const n = this.docs.length;
-    for (const [term, list] of this.postings) {
-      this.idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
+    const idf = new Map<string, number>();
+    for (const [term, list] of postings) {
+      idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
     }
-    this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
     const avg = lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
     const b = this.tuning.lengthDamping;
-    this.lengthNorm = Float64Array.from(lengths, (len) => 1 / (1 - b + (b * len) / avg));
-    this.vocabulary = [...this.surfaceToTerm.keys()];
-    this.vocabulary.forEach((word, index) => {
+    const vocabulary = [...surfaceToTerm.keys()].filter((w) => w.length > 2);
+    const pairs = new Map<string, number[]>();
+    vocabulary.forEach((word, i) => {
       for (const pair of new Set(charPairs(word))) {
-        const list = this.pairs.get(pair) ?? [];
-        list.push(index);
-        this.pairs.set(pair, list);
+        const list = pairs.get(pair) ?? [];
+        list.push(i);
+        pairs.set(pair, list);
       }
     });
+    this.postings = postings;
+    this.idf = idf;
+    this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
+    this.lengthNorm = Float64Array.from(lengths, (len) => 1 / (1 - b + (b * len) / avg));
+    this.surfaceToTerm = surfaceToTerm;
+    this.vocabulary = vocabulary;
+    this.pairs = pairs;
+    this.names = names;
+    this.phrasings = phrasings;
+    this.typoCache.clear();
+    this.stale = false;
   }
 
   /**
@@ -256,7 +405,8 @@ export class Search {
    * search.named("Data Science", "role"); // [the data science intern role]
    */
   named<K extends EntryKind>(text: string, kind: K): Array<Extract<Entry, { kind: K }>> {
-    return (this.names.get(nameKey(text)) ?? [])
+    if (this.stale) this.build();
+    return (this.names.get(nameKey(this.analyzer.keywords(text))) ?? [])
       .map((doc) => this.docs[doc] as Entry)
       .filter((e): e is Extract<Entry, { kind: K }> => e.kind === kind);
   }
@@ -288,32 +438,53 @@ export class Search {
    * const { answered, hits } = search.search("how early should I apply?");
    */
   search(query: string, options: SearchOptions = {}): SearchResult {
+    if (this.stale) this.build();
     const limit = options.limit ?? 3;
     const kinds = new Set(options.kinds ?? ANSWER_KINDS);
-    const resolved = keywords(query).map((kw) => this.resolve(kw.word, kw.stem));
+    const queryWords = this.analyzer.keywords(query);
+    // A word said twice ("f1 score" → "f1 score score") counts once.
+    const unique = queryWords.filter(
+      (kw, i) => queryWords.findIndex((k) => k.stem === kw.stem) === i,
+    );
+    const resolved = unique.map((kw) => this.resolve(kw.word, kw.stem));
     const totalIdf = resolved.reduce((sum, r) => sum + r.idf, 0);
-    if (totalIdf === 0) return { answered: false, hits: [] };
+    if (totalIdf === 0) return { answered: false, hits: [], signals: NO_SIGNALS };
 
-    const scores = new Map<number, { score: number; covered: number }>();
-    const bump = (doc: number, score: number, covered: number) => {
-      const s = scores.get(doc);
-      if (s) {
-        s.score += score;
-        s.covered += covered;
-      } else {
-        scores.set(doc, { score, covered });
-      }
-    };
+    // Scores live in arrays reused across queries (search is synchronous): no per-query maps, so
+    // the cost is the postings of the question's words and nothing else.
+    const { score, covered, seen, wordBest, wordCover, wordSeen } = this.buffers();
+    const round = ++this.generation;
+    const touched: number[] = [];
+    const { bodyCoverage } = this.tuning;
     for (const word of resolved) {
       // A word counts once per entry, by its best expansion there.
-      const best = new Map<number, number>();
+      const wordRound = ++this.wordGeneration;
+      const docs: number[] = [];
       for (const { term, quality } of word.expansions) {
-        for (const { doc, weight } of this.postings.get(term) ?? []) {
-          const value = (this.idf.get(term) ?? 0) * weight * quality;
-          if (value > (best.get(doc) ?? 0)) best.set(doc, value);
+        const idf = this.idf.get(term) ?? 0;
+        for (const { doc, weight, bodyOnly } of this.postings.get(term) ?? []) {
+          const value = idf * weight * quality;
+          if (wordSeen[doc] !== wordRound) {
+            wordSeen[doc] = wordRound;
+            wordBest[doc] = value;
+            wordCover[doc] = word.idf * (bodyOnly ? bodyCoverage : 1);
+            docs.push(doc);
+          } else if (value > (wordBest[doc] as number)) {
+            wordBest[doc] = value;
+            wordCover[doc] = word.idf * (bodyOnly ? bodyCoverage : 1);
+          }
         }
       }
-      for (const [doc, value] of best) bump(doc, value, word.idf);
+      for (const doc of docs) {
+        if (seen[doc] !== round) {
+          seen[doc] = round;
+          score[doc] = 0;
+          covered[doc] = 0;
+          touched.push(doc);
+        }
+        score[doc] = (score[doc] as number) + (wordBest[doc] as number);
+        covered[doc] = (covered[doc] as number) + (wordCover[doc] as number);
+      }
     }
     for (let i = 0; i + 1 < resolved.length; i++) {
       const left = resolved[i]?.expansions[0];
@@ -322,30 +493,52 @@ export class Search {
       const pair = `${left.term} ${right.term}`;
       const idf = this.idf.get(pair) ?? 0;
       for (const { doc, weight } of this.postings.get(pair) ?? []) {
-        if (scores.has(doc)) bump(doc, idf * weight * left.quality * right.quality, 0);
+        if (seen[doc] === round) {
+          score[doc] = (score[doc] as number) + idf * weight * left.quality * right.quality;
+        }
+      }
+    }
+    for (const doc of this.names.get(nameKey(queryWords)) ?? []) {
+      if (seen[doc] === round) {
+        score[doc] = (score[doc] as number) + totalIdf * (SATURATION + 1) * EXACT_NAME_BONUS;
       }
     }
 
-    for (const doc of this.names.get(nameKey(query)) ?? []) {
-      if (scores.has(doc)) bump(doc, totalIdf * (SATURATION + 1) * EXACT_NAME_BONUS, 0);
-    }
-
+    // Only the best few are kept (insertion into a short list), never a sort of every match.
     const norm = totalIdf * (SATURATION + 1);
+    const keep = Math.max(limit, this.tuning.rerankDepth, 1);
     const ranked: Array<{ doc: number; score: number; coverage: number }> = [];
-    for (const [doc, s] of scores) {
+    for (const doc of touched) {
       const entry = this.docs[doc];
       if (!entry || !kinds.has(entry.kind)) continue;
-      const coverage = s.covered / totalIdf;
-      const relevance = (s.score / norm) * (this.lengthNorm[doc] ?? 1);
+      const coverage = (covered[doc] as number) / totalIdf;
+      const relevance = ((score[doc] as number) / norm) * (this.lengthNorm[doc] ?? 1);
       const raw = relevance * (0.5 + 0.5 * coverage);
-      ranked.push({ doc, score: raw / (raw + SQUASH), coverage });
+      const value = raw / (raw + SQUASH);
+      if (ranked.length === keep) {
+        const last = ranked[keep - 1] as { doc: number; score: number };
+        if (value < last.score || (value === last.score && doc > last.doc)) continue;
+        ranked.pop();
+      }
+      let at = ranked.length;
+      while (at > 0) {
+        const prev = ranked[at - 1] as { doc: number; score: number };
+        if (prev.score > value || (prev.score === value && prev.doc < doc)) break;
+        at--;
+      }
+      ranked.splice(at, 0, { doc, score: value, coverage });
     }
-    ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    this.rerank(ranked, resolved, totalIdf);
+    ranked.length = Math.min(ranked.length, Math.max(limit, 1));
     const top = ranked[0];
-    const answered =
-      top !== undefined &&
-      ((top.coverage >= this.tuning.minCoverage && top.score >= this.tuning.minScore) ||
-        top.score >= this.tuning.strongScore);
+    const knownIdf = resolved.reduce((sum, r) => sum + (r.expansions.length > 0 ? r.idf : 0), 0);
+    const signals: SearchSignals = {
+      score: top?.score ?? 0,
+      coverage: Math.min(1, top?.coverage ?? 0),
+      known: knownIdf / totalIdf,
+      task: asksForATask(query),
+    };
+    const answered = top !== undefined && this.confident(signals);
     const hits = ranked.slice(0, limit).map(({ doc, score }) => {
       const entry = this.docs[doc] as Entry;
       return {
@@ -357,7 +550,71 @@ export class Search {
         entry,
       };
     });
-    return { answered, hits };
+    return { answered, hits, signals };
+  }
+
+  /**
+   * Re-ranks the best entries by their best single phrasing: a question that says most of one
+   * phrasing ("do I need a cover letter") beats an entry that shares scattered words with it.
+   */
+  private rerank(
+    ranked: Array<{ doc: number; score: number; coverage: number }>,
+    resolved: readonly ResolvedWord[],
+    totalIdf: number,
+  ): void {
+    const weight = this.tuning.phrasingWeight;
+    if (weight <= 0 || ranked.length === 0) return;
+    // Each query term with the weight of the word it came from.
+    const said = new Map<string, number>();
+    for (const word of resolved) {
+      for (const { term, quality } of word.expansions) {
+        said.set(term, Math.max(said.get(term) ?? 0, word.idf * quality));
+      }
+    }
+    for (const hit of ranked) {
+      let best = 0;
+      for (const terms of this.phrasings[hit.doc] ?? []) {
+        let phraseIdf = 0;
+        let matched = 0;
+        for (const term of terms) {
+          const idf = this.idf.get(term) ?? 0;
+          phraseIdf += idf;
+          const w = said.get(term);
+          if (w !== undefined) matched += Math.min(idf, w);
+        }
+        if (phraseIdf === 0 || matched === 0) continue;
+        const precision = matched / phraseIdf;
+        const recall = Math.min(1, matched / totalIdf);
+        best = Math.max(best, (2 * precision * recall) / (precision + recall));
+      }
+      hit.score = (1 - weight) * hit.score + weight * best;
+    }
+    ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /** The decline rule: is the best hit good enough to show as the answer? */
+  private confident({ score, coverage, task }: SearchSignals): boolean {
+    if (task) return false;
+    const { minCoverage, minScore, strongScore } = this.tuning;
+    return (coverage >= minCoverage && score >= minScore) || score >= strongScore;
+  }
+
+  /** Per-entry scratch arrays, made once and reused by every query. */
+  private buffers(): NonNullable<Search["scratch"]> {
+    const n = this.docs.length;
+    if (!this.scratch || this.generation > 0xfffffff0 || this.wordGeneration > 0xfffffff0) {
+      this.generation = 0;
+      this.wordGeneration = 0;
+      this.scratch = {
+        score: new Float64Array(n),
+        covered: new Float64Array(n),
+        seen: new Uint32Array(n),
+        wordBest: new Float64Array(n),
+        wordCover: new Float64Array(n),
+        wordSeen: new Uint32Array(n),
+      };
+    }
+    return this.scratch;
   }
 
   /** Maps a query word to index terms: its stem when known, else its nearest vocabulary words. */

@@ -1,4 +1,5 @@
 import { stemmer } from "stemmer";
+import type { SynonymGroup } from "../knowledge-base/schema.ts";
 
 /**
  * Words that carry no meaning for finding an answer ("how do I…", "what is the…"). Question words
@@ -13,8 +14,8 @@ const STOP_WORDS = new Set(
   the their theirs them themselves then there these they this those through to too under until up
   upon us very was we were what whats when where which while who whom why will with would you your
   yours yourselves im ive id dont doesnt isnt arent cant wont also really actually anyone someone
-  something thing things way ways know tell want wanna gonna hey hi hello thanks thank ok okay
-  one use using used make making good best better bot internprep tip tips advice suggestions time`
+  something thing things way ways want wanna gonna hey hi hello thanks thank ok okay
+  one good best better bot internprep tip tips advice suggestions`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -25,7 +26,6 @@ const SPECIAL_TOKENS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\ba\/b\b/g, " ab "],
   [/c#/g, " csharp "],
   [/\.net\b/g, " dotnet "],
-  [/\bf1\b/g, " f1score "],
 ];
 
 /**
@@ -36,9 +36,14 @@ const SPECIAL_TOKENS: ReadonlyArray<readonly [RegExp, string]> = [
  * words("Résumé tips for C++ roles?"); // ["resume", "tips", "for", "cpp", "roles"]
  */
 export function words(text: string): string[] {
-  let folded = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-  for (const [pattern, replacement] of SPECIAL_TOKENS)
-    folded = folded.replace(pattern, replacement);
+  // Accents are folded only when there are any: most text is plain ASCII.
+  let folded = (
+    /[^\p{ASCII}]/u.test(text) ? text.normalize("NFKD").replace(/\p{M}/gu, "") : text
+  ).toLowerCase();
+  if (/[+/#.]/.test(folded)) {
+    for (const [pattern, replacement] of SPECIAL_TOKENS)
+      folded = folded.replace(pattern, replacement);
+  }
   return folded
     .replace(/['’]/g, "")
     .split(/[^a-z0-9]+/)
@@ -65,4 +70,125 @@ export function keywords(text: string): Array<{ word: string; stem: string }> {
   return words(text)
     .filter((w) => !isStopWord(w))
     .map((word) => ({ word, stem: stem(word) }));
+}
+
+const STEM_CACHE_SIZE = 50_000;
+
+/** A meaningful word of a text and its search key. */
+export interface Keyword {
+  word: string;
+  stem: string;
+}
+
+interface Phrase {
+  stems: string[];
+  canonical: Keyword[];
+}
+
+/**
+ * Turns text into search keywords with the knowledge base's synonyms applied, the same way for
+ * entries and for questions, so "cv", "résumé" and "resume" meet in one index term, and
+ * "freshman" finds entries that say "first year".
+ *
+ * Every term of a group is read as the group's first term: "u" → "you" (which is then filler),
+ * "interns make" → "salary", "f1 student" → "visa" (longest phrase first, so "f1 student" is not
+ * the metric "f1").
+ *
+ * @example
+ * const analyzer = new TextAnalyzer([{ id: "resume", terms: ["resume", "cv"] }]);
+ * analyzer.keywords("fix my CV").map((k) => k.stem); // ["fix", "resum"]
+ */
+export class TextAnalyzer {
+  private readonly single = new Map<string, Keyword[]>();
+  private readonly stems = new Map<string, string>();
+  /** Phrases by the stem of their first word, longest first. */
+  private readonly phrases = new Map<string, Phrase[]>();
+  /** Every word of a synonym term, mapped to the index term it stands for (for typo correction). */
+  readonly surfaces = new Map<string, string>();
+
+  constructor(groups: readonly SynonymGroup[] = []) {
+    for (const group of groups) {
+      const [first = "", ...others] = group.terms;
+      const canonical = keywords(first);
+      for (const term of [first, ...others]) {
+        const termWords = words(term);
+        const stems = termWords.map(stem);
+        if (stems.length === 0) continue;
+        if (stems.length === 1) {
+          const key = stems[0] as string;
+          if (term !== first) this.single.set(key, canonical);
+          const target = canonical[0]?.stem;
+          if (target && canonical.length === 1) this.surfaces.set(termWords[0] as string, target);
+          continue;
+        }
+        if (stems.join(" ") === canonical.map((k) => k.stem).join(" ")) continue;
+        const list = this.phrases.get(stems[0] as string) ?? [];
+        list.push({ stems, canonical });
+        list.sort((a, b) => b.stems.length - a.stems.length);
+        this.phrases.set(stems[0] as string, list);
+      }
+    }
+  }
+
+  /** The meaningful words of a text, in order, synonyms applied. */
+  keywords(text: string): Keyword[] {
+    const all = words(text);
+    const stems = all.map((w) => this.stemOf(w));
+    const out: Keyword[] = [];
+    for (let i = 0; i < all.length; i++) {
+      const phrase = this.phraseAt(stems, i);
+      if (phrase) {
+        out.push(...phrase.canonical);
+        i += phrase.stems.length - 1;
+        continue;
+      }
+      const word = all[i] as string;
+      const mapped = this.single.get(stems[i] as string);
+      if (mapped) out.push(...mapped);
+      else if (!isStopWord(word)) out.push({ word, stem: stems[i] as string });
+    }
+    return out;
+  }
+
+  /** Stems are remembered: building the index stems the same few thousand words many times. */
+  private stemOf(word: string): string {
+    let found = this.stems.get(word);
+    if (found === undefined) {
+      found = stem(word);
+      if (this.stems.size >= STEM_CACHE_SIZE) this.stems.clear();
+      this.stems.set(word, found);
+    }
+    return found;
+  }
+
+  private phraseAt(stems: readonly string[], at: number): Phrase | undefined {
+    const candidates = this.phrases.get(stems[at] as string);
+    if (!candidates) return undefined;
+    return candidates.find((p) => p.stems.every((s, k) => stems[at + k] === s));
+  }
+}
+
+/**
+ * "Write my cover letter for me", "fix my code", "find the eigenvalues of …": requests to do a
+ * task rather than questions. The bot answers questions from its knowledge base; it declines
+ * these honestly (with the closest entries as suggestions) instead of answering something else.
+ */
+const TASK_REQUEST =
+  /^(?:(?:pls|please|plz|ok|hey|yo|can you|could you|can u|could u|would you|will you)\s+)*(?:write|rewrite|build|make|create|generate|draw|summari[sz]e|translate|fix|debug|solve|calculate|compute|set|book|code|implement|diagnose|finish|complete|proofread|grade)\s+(?:me|my|this|these|that|the|a|an|it|up|out|us|all)\b(?! (?:resume|cv|portfolio|github|linkedin)\b)/;
+const HOMEWORK =
+  /\b(?:do|finish|solve|answer)\s+(?:my|this|these)\s+(?:hw|homework|assignment|exam|quiz|test)\b|\bhelp me cheat\b/;
+/** A pasted error message or stack trace: debugging code is not what the bot does. */
+const ERROR_TRACE = /\b[A-Z]\w*(?:Error|Exception):|Traceback \(most recent call last\)/;
+
+/**
+ * True when a message asks the bot to do something (write, fix, solve…) or pastes an error,
+ * rather than asking a question it could answer.
+ *
+ * @example
+ * asksForATask("write my cover letter for me"); // true
+ * asksForATask("how do i write a cover letter"); // false
+ */
+export function asksForATask(text: string): boolean {
+  const plain = text.trim().toLowerCase().replace(/\s+/g, " ");
+  return TASK_REQUEST.test(plain) || HOMEWORK.test(plain) || ERROR_TRACE.test(text);
 }

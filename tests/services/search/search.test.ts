@@ -3,7 +3,7 @@ import { KnowledgeBase } from "../../../src/services/knowledge-base/knowledge-ba
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../../src/services/knowledge-base/load.ts";
 import type { Entry } from "../../../src/services/knowledge-base/schema.ts";
 import { createSearch, type Search } from "../../../src/services/search/search.ts";
-import { keywords, words } from "../../../src/services/search/text.ts";
+import { asksForATask, keywords, TextAnalyzer, words } from "../../../src/services/search/text.ts";
 
 describe("text", () => {
   it("folds accents, keeps C++ and A/B, drops punctuation", () => {
@@ -24,12 +24,18 @@ describe("text", () => {
   });
 });
 
-const faq = (id: string, title: string, phrasings: string[], tags: string[] = []): Entry => ({
+const faq = (
+  id: string,
+  title: string,
+  phrasings: string[],
+  tags: string[] = [],
+  answer = `Answer to ${title}`,
+): Entry => ({
   kind: "faq",
   id,
   title,
   phrasings,
-  answer: `Answer to ${title}`,
+  answer,
   tags,
   topics: [],
   roles: [],
@@ -115,6 +121,84 @@ describe("search over a small knowledge base", () => {
 
   it("gives the full text a user is shown", () => {
     expect(search.search("leakage").hits[0]?.text).toBe("Answer to What is data leakage?");
+  });
+});
+
+describe("synonyms", () => {
+  const analyzer = new TextAnalyzer([
+    { id: "resume", terms: ["resume", "cv"] },
+    { id: "salary", terms: ["salary", "pay", "interns make"] },
+    { id: "visa", terms: ["visa", "f1 student"] },
+    { id: "f1-score", terms: ["f1 score", "f1"] },
+    { id: "you", terms: ["you", "u"] },
+    { id: "first-year", terms: ["first year", "freshman"] },
+  ]);
+  const stems = (text: string) => analyzer.keywords(text).map((k) => k.stem);
+
+  it("reads every term of a group as its first term", () => {
+    expect(stems("fix my CV")).toEqual(stems("fix my resume"));
+    expect(stems("freshman internships")).toEqual(stems("first year internships"));
+  });
+  it("turns texting shorthand into the word it stands for (here filler)", () => {
+    expect(stems("can u help")).toEqual(["help"]);
+  });
+  it("keeps content words such as make, time, tell and know", () => {
+    expect(keywords("how much time do you need to know").map((k) => k.word)).toEqual([
+      "time",
+      "know",
+    ]);
+  });
+  it("prefers the longer phrase: an F1 student is not the F1 metric", () => {
+    expect(stems("as an f1 student can i intern")).toContain("visa");
+    expect(stems("as an f1 student can i intern")).not.toContain("score");
+    expect(stems("what is f1")).toEqual(["f1", "score"]);
+  });
+  it("maps a phrase to its group: how much do ML interns make is about pay", () => {
+    expect(stems("how much do ML interns make")).toContain("salari");
+  });
+});
+
+describe("search beyond names and phrasings", () => {
+  const kb = new KnowledgeBase(
+    [
+      faq("metrics", "Which evaluation metric should I use?", ["how to evaluate a model"]),
+      faq("pay", "How much do interns earn?", ["intern pay"], [], "Rates vary by city."),
+      faq(
+        "fraud",
+        "Precision and recall",
+        ["precision vs recall"],
+        [],
+        "In fraud detection a missed case costs more than a false alarm, so favour recall.",
+      ),
+    ],
+    [{ id: "salary", terms: ["salary", "pay", "interns make"] }],
+  );
+  const search = createSearch(kb);
+
+  it("finds an entry by a word only its answer uses", () => {
+    expect(search.search("fraud").hits[0]?.id).toBe("fraud");
+  });
+  it("uses synonyms on both sides of the index", () => {
+    expect(search.search("what salary do interns get").hits[0]?.id).toBe("pay");
+    expect(search.search("how much do interns make").hits[0]?.id).toBe("pay");
+  });
+  it("learns a phrasing at once and forgets it again", () => {
+    const question = "what should i measure my classifier with";
+    search.learn("metrics", question);
+    expect(search.search(question).hits[0]?.id).toBe("metrics");
+    expect(search.search(question).answered).toBe(true);
+    search.unlearn("metrics", question);
+    search.learn("no-such-entry", question);
+    expect(search.search(question).answered).toBe(false);
+  });
+  it("declines requests to do a task, but still suggests the closest entries", () => {
+    expect(asksForATask("write my cover letter for me")).toBe(true);
+    expect(asksForATask("pls fix my code")).toBe(true);
+    expect(asksForATask("ValueError: could not convert string to float")).toBe(true);
+    expect(asksForATask("how do i write a cover letter")).toBe(false);
+    const result = search.search("write me an answer about precision vs recall");
+    expect(result.answered).toBe(false);
+    expect(result.hits[0]?.id).toBe("fraud");
   });
 });
 
