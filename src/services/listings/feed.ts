@@ -421,6 +421,11 @@ export class ListingsFeed {
   ): Promise<Set<string>> {
     const unsent = new Set<string>();
     if (fresh.length === 0) return unsent;
+    // Shutting down: post nothing; the next poll (after the restart) finds them still new.
+    if (this.stopping) {
+      report.status = "stopped";
+      return new Set(fresh.map((l) => l.id));
+    }
     const key = followKey(follow.teamId, follow.channelId);
     const asDigest = fresh.length > MAX_SINGLE_POSTS;
     const shown = asDigest ? fresh.slice(-DIGEST_MAX_ITEMS) : fresh;
@@ -451,10 +456,7 @@ export class ListingsFeed {
         }));
     const { results, aborted } = await this.sender.run(
       messages.map((content) => ({ channelKey: key, content })),
-      (job) =>
-        this.stopping
-          ? Promise.resolve(stoppedOutcome)
-          : this.options.outlet.post(job.content.message),
+      (job) => this.options.outlet.post(job.content.message),
     );
     for (const result of results) {
       const { message, ids } = result.job.content;
@@ -654,8 +656,6 @@ async function readParsed(
   if (!read.changed) return read;
   return { changed: true, parsed: parseListings(read.text), validators: read.validators };
 }
-
-const stoppedOutcome: PostOutcome = { ok: false, error: "stopping" };
 
 /**
  * How long to wait after `failures` failures in a row: the next poll, then twice, four times…

@@ -261,6 +261,18 @@ describe("polling", () => {
     expect(await nextPoll(feed)).toEqual([]);
   });
 
+  it("posts nothing while shutting down, and posts it after the restart", async () => {
+    server.set([]);
+    const feed = feedOn();
+    await feed.follow(T, C, "U1", server.url, {});
+    server.set([record("a")]);
+    feed.stop();
+    expect(await feed.pollNow(T, C)).toMatchObject({ status: "stopped", posted: 0 });
+    expect(outlet.posts).toEqual([]);
+    await nextPoll(feedOn());
+    expect(outlet.ids()).toEqual(["a"]);
+  });
+
   it("stops when turned off", async () => {
     server.set([]);
     const feed = feedOn();
