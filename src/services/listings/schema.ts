@@ -132,6 +132,13 @@ export function parseListings(text: string): ParsedListings {
   return { listings, malformed };
 }
 
+/** Whether the quote at `at` is escaped (an odd number of backslashes before it). */
+function isEscaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  for (let k = at - 1; text.charCodeAt(k) === 92; k--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
 const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
 /**
@@ -165,16 +172,15 @@ export function* arrayElements(text: string): Generator<string> {
     for (;;) {
       const start = i;
       let depth = 0;
-      let inString = false;
       for (; i < end; i++) {
         const c = text.charCodeAt(i);
-        if (inString) {
-          if (c === 92) i++;
-          else if (c === 34) inString = false;
-          continue;
-        }
-        if (c === 34) inString = true;
-        else if (c === 123 || c === 91) depth++;
+        if (c === 34) {
+          // Most of the text is inside strings: jump to the closing quote (one not escaped).
+          let close = text.indexOf('"', i + 1);
+          while (close > 0 && isEscaped(text, close)) close = text.indexOf('"', close + 1);
+          if (close < 0) throw new SourceError("invalid_json", "a string is not closed");
+          i = close;
+        } else if (c === 123 || c === 91) depth++;
         else if (c === 125 || c === 93) {
           if (depth === 0) break;
           depth--;
