@@ -3,7 +3,9 @@
  * of 20,000 records (~13 MB) served over HTTP on 127.0.0.1 with an ETag. Prints the time and the
  * extra memory (peak resident set above what the process held before) of following it (read,
  * parse, validate, baseline), of a poll that finds 25 new and 10 closed listings (read, parse,
- * diff; posting goes to an outlet that only counts), and of a poll answered 304.
+ * diff; posting goes to an outlet that only counts), and of a poll answered 304. Wall time
+ * depends on what else the machine runs; the CPU time beside it (all threads of the process,
+ * including the memory sampler) much less.
  *
  * The measuring runs in a child process started fresh, so the generated file and the server do not
  * count in its memory.
@@ -117,19 +119,22 @@ async function measure(url: string): Promise<void> {
     globalThis.gc?.();
     await new Promise((resolve) => setTimeout(resolve, 50));
     const before = await sampler.reset();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const result =
       step === 0
         ? await feed.follow("T1", "C1", "U1", url, { term: "Summer 2027" })
         : (await feed.tick())[0];
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const peak = await sampler.peak();
     const what =
       result && "posted" in result
         ? ` (posted ${result.posted}${result.digest ? " in one digest" : ""}, closed ${result.closed})`
         : "";
     console.log(
-      `${(STEPS[step] as string).padEnd(44)} ${`${ms.toFixed(0)} ms`.padStart(7)}   extra memory ${mb(Math.max(0, peak - before))}${what}`,
+      `${(STEPS[step] as string).padEnd(44)} ${`${ms.toFixed(0)} ms`.padStart(7)} (CPU ${cpuMs.toFixed(0)} ms)   extra memory ${mb(Math.max(0, peak - before))}${what}`,
     );
   }
   await sampler.stop();
