@@ -13,5 +13,7 @@ export interface SlashCommand {
   description: string;
   /** Shown after the command name while typing. */
   usageHint: string;
+  /** Works only in channels (it keeps per-channel data); in a DM it answers that it works in channels. */
+  channelsOnly?: boolean;
   create(services: Services): CommandHandler;
 }

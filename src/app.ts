@@ -5,7 +5,7 @@
 import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
 import { createListingsOutlet } from "./listeners/listings/outlet.ts";
-import { createDeliver, createNudgeClient } from "./listeners/nudges/deliver.ts";
+import { createDeliver, createFind, createNudgeClient } from "./listeners/nudges/deliver.ts";
 import { createServices } from "./services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "./services/knowledge-base/load.ts";
 import { openStore } from "./services/storage/store.ts";
@@ -16,10 +16,11 @@ try {
   const kb = await loadKnowledgeBase({
     dirs: config.kbDir ? [BUNDLED_KB_DIR, config.kbDir] : [BUNDLED_KB_DIR],
   });
-  const store = await openStore(config.storeUrl, (error) => console.error("store error:", error));
+  const store = await openStore(config.storeUrl, (error) => console.error(error.message));
   const nudgeClient = createNudgeClient(config);
   const services = createServices(kb, store, {
     deliver: createDeliver(nudgeClient),
+    find: createFind(nudgeClient),
     listingsOutlet: createListingsOutlet(nudgeClient),
     listingsPollMinutes: config.listingsPollMinutes,
   });

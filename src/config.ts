@@ -62,6 +62,29 @@ const EnvSchema = z.object({
 
 const isSet = (value: string | undefined) => value !== undefined && value.trim() !== "";
 
+/**
+ * The example values in `.env.example`, which pass the format checks but are not real tokens: a
+ * copied `.env` that still holds one is refused by name (a test keeps this in step with the file).
+ */
+export const PLACEHOLDERS = {
+  SLACK_BOT_TOKEN: "xoxb-your-bot-token",
+  SLACK_APP_TOKEN: "xapp-your-app-token",
+} as const;
+
+function placeholderIssues(env: NodeJS.ProcessEnv, httpMode: boolean) {
+  const issues: Array<{ name: string; message: string }> = [];
+  for (const [name, placeholder] of Object.entries(PLACEHOLDERS)) {
+    if (env[name]?.trim() !== placeholder) continue;
+    // In HTTP mode the app token is not used, so the example value left in place does no harm.
+    if (name === "SLACK_APP_TOKEN" && httpMode) continue;
+    issues.push({
+      name,
+      message: `is still the placeholder from .env.example (${placeholder}): replace it with your own`,
+    });
+  }
+  return issues;
+}
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** The app's configuration, parsed once from the environment. */
@@ -75,8 +98,11 @@ export interface Config {
   readonly storeUrl: string;
   readonly logLevel: LogLevel;
   readonly kbDir: string | undefined;
-  /** How often each followed listings source is checked (LISTINGS_POLL_MINUTES, default 30). */
-  readonly listingsPollMinutes: number;
+  /**
+   * How often each followed listings source is checked (LISTINGS_POLL_MINUTES); loadConfig always
+   * sets it (default 30), a hand-made Config may leave it out.
+   */
+  readonly listingsPollMinutes?: number;
 }
 
 /**
@@ -93,13 +119,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     // Values already in the environment win over the file.
     process.loadEnvFile(envFile);
   }
+  const httpMode = isSet(env.SLACK_SIGNING_SECRET);
   const parsed = EnvSchema.safeParse(env);
-  const issues = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => ({
-        name: String(issue.path[0] ?? "environment"),
-        message: issue.message,
-      }));
+  const issues = [
+    ...placeholderIssues(env, httpMode),
+    ...(parsed.success ? [] : parsed.error.issues).map((issue) => ({
+      name: String(issue.path[0] ?? "environment"),
+      message: issue.message,
+    })),
+  ];
   // Checked apart from the schema so it is reported together with any other problem.
   if (!isSet(env.SLACK_SIGNING_SECRET) && !isSet(env.SLACK_APP_TOKEN)) {
     issues.push({
@@ -122,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     mode: e.SLACK_SIGNING_SECRET ? "http" : "socket",
     botToken: e.SLACK_BOT_TOKEN,
     signingSecret: e.SLACK_SIGNING_SECRET,
-    appToken: e.SLACK_APP_TOKEN,
+    appToken: e.SLACK_APP_TOKEN === PLACEHOLDERS.SLACK_APP_TOKEN ? undefined : e.SLACK_APP_TOKEN,
     slackApiUrl: e.SLACK_API_URL,
     port: e.PORT,
     storeUrl: e.STORE_URL,

@@ -1,10 +1,24 @@
-import { type IncomingMessage, Server, type ServerResponse } from "node:http";
-import { App, LogLevel as BoltLogLevel, type CustomRoute, type Logger } from "@slack/bolt";
+import { type IncomingMessage, type RequestListener, Server, type ServerResponse } from "node:http";
+import {
+  App,
+  LogLevel as BoltLogLevel,
+  type CustomRoute,
+  HTTPReceiver,
+  type Logger,
+} from "@slack/bolt";
+import { WebClient } from "@slack/web-api";
 import type { Config } from "./config.ts";
+import { AppError, ErrorCode } from "./errors.ts";
 import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import { registerEvents } from "./listeners/events/index.ts";
-import { registerListingActions } from "./listeners/listings/actions.ts";
+import { HomePublisher, type Timers } from "./listeners/home.ts";
+import {
+  checkBotToken,
+  type Installation,
+  installedWorkspaceOnly,
+} from "./listeners/installed-workspace.ts";
+import { LISTING_ACTION_IDS, registerListingActions } from "./listeners/listings/actions.ts";
 import { adminsAndListed } from "./listeners/listings/organizer-check.ts";
 import { withListings } from "./listeners/listings/tick.ts";
 import type { Services } from "./services/index.ts";
@@ -34,6 +48,28 @@ export interface SlackAppOptions {
   logger?: Logger;
   /** Run the every-minute nudge tick (default true; tests driving a fake clock turn it off). */
   cron?: boolean;
+  /** Time and timers for coalescing App Home publishes (tests drive them by hand). */
+  timers?: Timers;
+}
+
+/** Slack signs each request with its time; one more than this far from now is refused. */
+const MAX_CLOCK_SKEW_S = 5 * 60;
+
+/**
+ * Refuses (401, as Bolt refuses a stale one) a request timestamped more than five minutes in the
+ * future: Bolt checks only the past, and a future-dated signed request could be replayed later.
+ */
+function refuseFutureRequests(listener: RequestListener, logger: () => Logger): RequestListener {
+  return (req, res) => {
+    const timestamp = Number(req.headers["x-slack-request-timestamp"]);
+    if (req.method === "POST" && timestamp > Date.now() / 1000 + MAX_CLOCK_SKEW_S) {
+      logger().warn(`refused a request timestamped ${timestamp}, more than 5 minutes ahead`);
+      res.writeHead(401, { "content-type": "text/plain" });
+      res.end();
+      return;
+    }
+    listener(req, res);
+  };
 }
 
 /**
@@ -51,35 +87,57 @@ export function createSlackApp(
 ): RunningApp {
   const { logger } = options;
   let ready = false;
+  let started = false;
   let stopCron: (() => Promise<void>) | undefined;
   const inFlight = new Set<Promise<unknown>>();
   const healthz: CustomRoute = {
     path: "/healthz",
     method: ["GET"],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(ready ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: ready }));
+      // Not ready, or the store cannot write: a balancer should send requests elsewhere.
+      const store = services.store.healthy();
+      res.writeHead(ready && store ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: ready && store, ...(store ? {} : { store: "unavailable" }) }));
     },
   };
+  const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
+  // Learned from auth.test at start-up; requests from any other workspace are refused.
+  let installation: Installation | undefined;
   const common = {
-    token: config.botToken,
+    authorize: installedWorkspaceOnly(config.botToken, () => installation),
     logLevel: LEVELS[config.logLevel],
     ...(logger ? { logger } : {}),
     // Not used by any listener; Bolt's default conversation store costs ~25% of throughput.
     convoStore: false as const,
-    customRoutes: [healthz],
-    clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {},
+    clientOptions,
   };
-  const app =
-    config.mode === "http"
-      ? new App({ ...common, signingSecret: config.signingSecret as string, port: config.port })
-      : new App({
-          ...common,
-          appToken: config.appToken as string,
-          socketMode: true,
-          // The Socket Mode client opens its connection with its own Web API client.
-          installerOptions: { port: config.port, clientOptions: common.clientOptions },
-        });
+  let app: App;
+  if (config.mode === "http") {
+    const receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret as string,
+      port: config.port,
+      customRoutes: [healthz],
+      logLevel: common.logLevel,
+      ...(logger ? { logger } : {}),
+    });
+    receiver.requestListener = refuseFutureRequests(receiver.requestListener, () => app.logger);
+    app = new App({ ...common, receiver });
+  } else {
+    app = new App({
+      ...common,
+      appToken: config.appToken as string,
+      socketMode: true,
+      customRoutes: [healthz],
+      // The Socket Mode client opens its connection with its own Web API client.
+      installerOptions: { port: config.port, clientOptions },
+    });
+  }
+  // Only for auth.test at start-up: a network failure there should stop start-up quickly.
+  const startupClient = new WebClient(config.botToken, {
+    ...clientOptions,
+    retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2000 },
+  });
+  const home = new HomePublisher(services, options.timers);
 
   // Work continues after ack(); track it so a shutdown can wait for it.
   app.use(async ({ next }) => {
@@ -103,18 +161,26 @@ export function createSlackApp(
   });
 
   registerCommands(app, services);
-  registerActions(app, services);
-  registerEvents(app, services);
+  registerActions(app, services, home, LISTING_ACTION_IDS);
+  registerEvents(app, services, home);
   registerListingActions(app, services, adminsAndListed());
 
   app.error(async (error) => {
+    const original = (error as { original?: unknown }).original;
+    if (original instanceof AppError && original.code === ErrorCode.WrongWorkspace) {
+      app.logger.warn(original.message);
+      return;
+    }
     app.logger.error("unhandled error:", error);
   });
 
   return {
     app,
     async start() {
-      const server = await app.start();
+      // Before serving anything: a wrong or revoked token stops start-up with one clear line.
+      installation = await checkBotToken(startupClient);
+      started = true;
+      const server = await (config.mode === "http" ? app.start(config.port) : app.start());
       if (options.cron !== false)
         stopCron = startNudgeCron(
           withListings(services.scheduler, services.listings, app.logger),
@@ -131,8 +197,9 @@ export function createSlackApp(
       ready = false;
       services.listings.stop();
       await stopCron?.();
-      await app.stop();
+      if (started) await app.stop();
       await Promise.allSettled([...inFlight]);
+      await home.close();
       await services.store.close();
     },
   };

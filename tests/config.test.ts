@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig, PLACEHOLDERS } from "../src/config.ts";
 
 const base = {
   SLACK_BOT_TOKEN: "xoxb-1-2-abc",
@@ -51,5 +53,26 @@ describe("config", () => {
 
   it("treats empty variables as unset", () => {
     expect(load({ ...base, SLACK_APP_TOKEN: "", KB_DIR: " " }).kbDir).toBeUndefined();
+  });
+
+  it("refuses .env.example copied as it is, naming each placeholder still in it", () => {
+    const example = parseEnv(readFileSync(".env.example", "utf8"));
+    // The example's token values are exactly the placeholders config.ts knows.
+    expect(example.SLACK_BOT_TOKEN).toBe(PLACEHOLDERS.SLACK_BOT_TOKEN);
+    expect(example.SLACK_APP_TOKEN).toBe(PLACEHOLDERS.SLACK_APP_TOKEN);
+    expect(() => load(example)).toThrowError(
+      /SLACK_BOT_TOKEN is still the placeholder from \.env\.example \(xoxb-your-bot-token\)/,
+    );
+    expect(() => load(example)).toThrowError(
+      /SLACK_APP_TOKEN is still the placeholder from \.env\.example \(xapp-your-app-token\)/,
+    );
+  });
+
+  it("in HTTP mode, ignores the example app token but still refuses the example bot token", () => {
+    const http = { ...base, SLACK_APP_TOKEN: PLACEHOLDERS.SLACK_APP_TOKEN };
+    expect(load(http)).toMatchObject({ mode: "http", appToken: undefined });
+    expect(() => load({ ...http, SLACK_BOT_TOKEN: PLACEHOLDERS.SLACK_BOT_TOKEN })).toThrowError(
+      /SLACK_BOT_TOKEN is still the placeholder/,
+    );
   });
 });

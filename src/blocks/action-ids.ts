@@ -16,6 +16,8 @@ export const Actions = {
   helpful: "feedback_helpful",
   /** value: entry id */
   notHelpful: "feedback_not_helpful",
+  /** value: a pending deadline (JSON), added when its adder confirms a far-off date */
+  confirmDeadline: "deadline_confirm",
 } as const;
 
 /** Matches every checkbox group's action id: `skills_tick:<group>`. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { POLL_NOW_ACTION } from "../blocks/listings.ts";
-import { blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
+import { asSlackSends, blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
 import { BOT_USER_ID, type RecordedCall, type SlackStandIn } from "./slack-stand-in.ts";
 
 /** The study group's channel in the local workspace. */
@@ -73,7 +73,11 @@ export class Workspace extends EventEmitter {
   async command(user: string, channel: string, text: string): Promise<number> {
     const [command = "", ...rest] = text.trim().split(/\s+/);
     const responseUrl = this.responseUrl({ channel, user });
-    const body = slashCommand(command, rest.join(" "), { user, channel, responseUrl });
+    const body = slashCommand(command, asSlackSends(rest.join(" ")), {
+      user,
+      channel,
+      responseUrl,
+    });
     const res = await send(this.app.base, body, "application/x-www-form-urlencoded", {
       secret: this.app.secret,
     });
@@ -87,7 +91,7 @@ export class Workspace extends EventEmitter {
   async say(user: string, channel: string, text: string): Promise<void> {
     const ts = this.nextTs();
     const mentioned = /@internprep\b/i.test(text);
-    const slackText = text.replace(/@internprep\b/gi, `<@${BOT_USER_ID}>`);
+    const slackText = asSlackSends(text).replace(/@internprep\b/gi, `<@${BOT_USER_ID}>`);
     this.add({ id: ts, channel, author: user, text: slackText, problems: [], at: Date.now() });
     if (channel.startsWith("D")) {
       await this.event({ type: "message", channel_type: "im", channel, user, text: slackText, ts });

@@ -6,7 +6,12 @@ import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
 import { ListingsFeed, type ListingsOutlet } from "./listings/feed.ts";
 import { ListingPicks, type ListingTracker } from "./listings/tracker.ts";
 import { ChannelSettings } from "./nudges/channels.ts";
-import { type Deliver, NudgeScheduler, type SchedulerLogger } from "./nudges/scheduler.ts";
+import {
+  type Deliver,
+  type FindPosted,
+  NudgeScheduler,
+  type SchedulerLogger,
+} from "./nudges/scheduler.ts";
 import { type Clock, realClock } from "./nudges/sender.ts";
 import { createSearch, type Search } from "./search/search.ts";
 import { Deliveries } from "./storage/dedupe.ts";
@@ -34,6 +39,8 @@ export interface Services {
 export interface ServiceOptions {
   /** Posts a rendered nudge; wired to Slack by the app. */
   deliver: Deliver;
+  /** Looks for a tagged message in Slack; wired to Slack by the app. */
+  find?: FindPosted;
   clock?: Clock;
   logger?: SchedulerLogger;
   /** Posts and redraws listing posts; wired to Slack by the app. */
@@ -55,7 +62,8 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const clock = options.clock ?? realClock;
   const now = () => new Date(clock.now());
   const deadlines = new Deadlines(store, now);
-  const channels = new ChannelSettings(store, now);
+  const logger = options.logger ?? console;
+  const channels = new ChannelSettings(store, now, logger);
   return {
     kb,
     search: createSearch(kb),
@@ -63,7 +71,13 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
     progress: new ChecklistProgress(store, now),
     feedback: new Feedback(store),
     gaps: new UnansweredQuestions(store, now),
-    deliveries: new Deliveries(store, () => clock.now()),
+    deliveries: new Deliveries(store, {
+      now: () => clock.now(),
+      onStoreError: (id, error) =>
+        logger.error(
+          `could not record event ${id} as handled in the store (a retry reaching this process is still skipped): ${String(error)}`,
+        ),
+    }),
     deadlines,
     channels,
     scheduler: new NudgeScheduler({
@@ -72,8 +86,9 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       channels,
       deadlines,
       deliver: options.deliver,
+      ...(options.find ? { find: options.find } : {}),
       clock,
-      logger: options.logger ?? console,
+      logger,
     }),
     clock,
     listings: new ListingsFeed({

@@ -2,8 +2,13 @@ import type { Logger } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
 import { SIGNING_SECRET } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
+import type { Timers } from "../../src/listeners/home.ts";
 import { createListingsOutlet } from "../../src/listeners/listings/outlet.ts";
-import { createDeliver, createNudgeClient } from "../../src/listeners/nudges/deliver.ts";
+import {
+  createDeliver,
+  createFind,
+  createNudgeClient,
+} from "../../src/listeners/nudges/deliver.ts";
 import { createServices, type Services } from "../../src/services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import type { Clock } from "../../src/services/nudges/sender.ts";
@@ -54,12 +59,16 @@ export interface Harness {
 export async function startHarness(
   options: {
     storeUrl?: string;
-    /** An open store to share (two app instances on one store). */
+    /** A store to use instead of opening `storeUrl` (e.g. one that fails on demand). */
     store?: Store;
     slack?: SlackStandIn;
     clock?: Clock;
     cron?: boolean;
     socketMode?: boolean;
+    /** How long the nudge sender waits for Slack before the outcome counts as unknown. */
+    slackTimeoutMs?: number;
+    /** Timers for coalescing App Home publishes. */
+    timers?: Timers;
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
@@ -76,16 +85,22 @@ export async function startHarness(
     listingsPollMinutes: 30,
   });
   const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
-  const store = options.store ?? (await openStore(config.storeUrl));
   const logger = memoryLogger();
+  const store = options.store ?? (await openStore(config.storeUrl, (e) => logger.error(e.message)));
+  const nudgeClient = createNudgeClient(config, options.slackTimeoutMs);
   const services = createServices(kb, store, {
-    deliver: createDeliver(createNudgeClient(config)),
-    listingsOutlet: createListingsOutlet(createNudgeClient(config)),
+    deliver: createDeliver(nudgeClient),
+    find: createFind(nudgeClient),
+    listingsOutlet: createListingsOutlet(nudgeClient),
     listingsPollMinutes: config.listingsPollMinutes,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const running = createSlackApp(config, services, { logger, cron: options.cron ?? false });
+  const running = createSlackApp(config, services, {
+    logger,
+    cron: options.cron ?? false,
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
   const { port } = await running.start();
   let stopped = false;
   const stopApp = async () => {

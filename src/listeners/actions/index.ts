@@ -2,12 +2,14 @@ import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } f
 import type { KnownBlock } from "@slack/types";
 import { Actions, TICK_ACTION } from "../../blocks/action-ids.ts";
 import { renderThanks } from "../../blocks/answers.ts";
+import { renderChannelFull, renderDeadlineAdded } from "../../blocks/deadlines.ts";
 import type { Message } from "../../blocks/kit.ts";
 import { renderEntry, renderShared } from "../../blocks/prep.ts";
 import { renderChecklist, renderChecklistWhy } from "../../blocks/skills.ts";
+import { pendingDeadline } from "../../services/deadlines/deadlines.ts";
 import type { Services } from "../../services/index.ts";
-import { homeFor } from "../events/index.ts";
-import { apologizeWith } from "../safely.ts";
+import type { HomePublisher } from "../home.ts";
+import { apologizeWith, respondOrEphemeral } from "../safely.ts";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -36,16 +38,31 @@ function teamOf(args: ActionArgs): string {
 }
 
 /** Button clicks and checkbox ticks. */
-export function registerActions(app: App, services: Services): void {
+export function registerActions(
+  app: App,
+  services: Services,
+  home: HomePublisher,
+  /** Action ids other modules handle (e.g. listing posts), left alone by the catch-all below. */
+  handledElsewhere: ReadonlyArray<string | RegExp> = [],
+): void {
   const { kb, progress, feedback } = services;
+  const known: Array<string | RegExp> = [...handledElsewhere];
   const on = (actionId: string | RegExp, handle: (args: ActionArgs) => Promise<void>) => {
-    app.action<BlockAction>(actionId, async (args) => {
-      await args.ack();
+    known.push(actionId);
+    app.action<BlockAction>(actionId, async (raw) => {
+      await raw.ack();
+      const respond = respondOrEphemeral(
+        raw.respond,
+        raw.client,
+        { channel: raw.body.channel?.id, user: raw.body.user.id },
+        raw.logger,
+      );
+      const args = { ...raw, respond };
       try {
         await handle(args);
       } catch (error) {
         await apologizeWith(
-          args.body.response_url ? args.respond : undefined,
+          args.body.response_url ? respond : undefined,
           args.logger,
           error,
           `action ${String(actionId)}`,
@@ -79,10 +96,7 @@ export function registerActions(app: App, services: Services): void {
       await args.respond({ replace_original: true, ...renderChecklist(role, updated) });
     }
     if (args.body.container.type === "view") {
-      await args.client.views.publish({
-        user_id: user,
-        view: await homeFor(services, args.client, teamOf(args), user, args.logger),
-      });
+      await home.refresh(teamOf(args), user, args.client, args.logger);
     }
   });
 
@@ -111,6 +125,37 @@ export function registerActions(app: App, services: Services): void {
     });
   });
 
+  // "Yes, add it for <date>" under a far-off deadline: adds exactly that one, once however often
+  // the button is pressed (the deadline's id was fixed when the question was asked).
+  on(Actions.confirmDeadline, async (args) => {
+    const pending = pendingDeadline.decode(clickedValue(args), new Date(services.clock.now()));
+    const channel = args.body.channel?.id;
+    if (!pending || !channel) return;
+    const { deadlines } = services;
+    const added = await deadlines.add(
+      teamOf(args),
+      channel,
+      pendingDeadline.toNew(pending),
+      args.body.user.id,
+      pending.timezone,
+      { id: pending.id },
+    );
+    if (!added.ok) {
+      await show(args, renderChannelFull(added.limit));
+      return;
+    }
+    if (added.existed) return;
+    if (args.body.response_url) {
+      await args.respond({
+        response_type: "in_channel",
+        replace_original: false,
+        ...renderDeadlineAdded(added.value, deadlines.daysLeft(added.value)),
+      });
+      // The question is answered: take it (and its button) away.
+      await args.respond({ delete_original: true });
+    }
+  });
+
   const vote = (helpful: boolean) => async (args: ActionArgs) => {
     const entryId = clickedValue(args);
     if (!kb.get(entryId)) return;
@@ -129,4 +174,13 @@ export function registerActions(app: App, services: Services): void {
   };
   on(Actions.helpful, vote(true));
   on(Actions.notHelpful, vote(false));
+
+  // Any other action id (a button from an older version of a message, a link button) is acknowledged
+  // at once, so Slack shows no error. It runs beside the listeners above (Bolt runs every match).
+  app.action<BlockAction>(/./, async ({ action, ack, logger }) => {
+    const id = action.action_id;
+    if (known.some((m) => (typeof m === "string" ? m === id : m.test(id)))) return;
+    logger.debug(`acknowledged an action with an unknown id: ${id}`);
+    await ack();
+  });
 }

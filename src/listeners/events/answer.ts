@@ -2,6 +2,7 @@ import { renderAnswer, renderDontKnow, renderIntro } from "../../blocks/answers.
 import type { Message } from "../../blocks/kit.ts";
 import type { Services } from "../../services/index.ts";
 import { keywords } from "../../services/search/text.ts";
+import { decodeSlackText } from "../slack-text.ts";
 
 /** Related entries are shown only when they score at least this share of the best one. */
 const RELATED_SHARE = 0.6;
@@ -29,13 +30,9 @@ export async function answerQuestion(
 
 /** Removes mentions (`<@U123>`) and Slack's link markup from a message's text. */
 export function plainQuestion(text: string): string {
-  return text
+  const plain = text
     .replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ")
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, "$2")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ")
-    .trim();
+    .replace(/<[^>]+>/g, " ");
+  return decodeSlackText(plain).replace(/\s+/g, " ").trim();
 }

@@ -12,6 +12,12 @@ import type { PickStage } from "../../services/listings/tracker.ts";
 import { apologizeWith } from "../safely.ts";
 import type { OrganizerCheck } from "./organizer-check.ts";
 
+/** Every action id this module handles. */
+export const LISTING_ACTION_IDS: readonly string[] = [
+  ...Object.values(ListingActions),
+  POLL_NOW_ACTION,
+];
+
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 /**

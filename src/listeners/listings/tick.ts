@@ -9,11 +9,15 @@ import type { SchedulerLogger } from "../../services/nudges/scheduler.ts";
  * startNudgeCron(withListings(services.scheduler, services.listings, logger), logger);
  */
 export function withListings<R>(
-  ticker: { tick(now?: Date): Promise<R> },
-  feed: Pick<ListingsFeed, "tick">,
+  ticker: { tick(now?: Date): Promise<R>; stop(): void },
+  feed: Pick<ListingsFeed, "tick" | "stop">,
   logger: SchedulerLogger,
-): { tick(now?: Date): Promise<R> } {
+): { tick(now?: Date): Promise<R>; stop(): void } {
   return {
+    stop() {
+      ticker.stop();
+      feed.stop();
+    },
     async tick(now?: Date) {
       const report = await ticker.tick(now);
       try {

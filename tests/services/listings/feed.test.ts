@@ -246,6 +246,7 @@ describe("polling", () => {
     server.set([record("a")]);
     outlet.fail = Array(5).fill("internal_error");
     expect(await nextPoll(feed)).toMatchObject([{ posted: 0, error: "internal_error" }]);
+    outlet.fail = [];
     expect(await nextPoll(feed)).toMatchObject([{ posted: 1 }]);
     expect(outlet.ids()).toEqual(["a"]);
   });
