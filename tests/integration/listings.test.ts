@@ -67,9 +67,11 @@ describe("/listings through the app", () => {
       blockActions(action, { user, channel: CHANNEL, responseUrl: slack.responseUrl(id) }),
     );
     expect(res.status).toBe(200);
-    const [reply] = await slack.waitFor((c) => c.responseId === id).catch((error) => {
-      throw new Error(`${error}\n${h.logger.lines.join("\n")}`);
-    });
+    const [reply] = await slack
+      .waitFor((c) => c.responseId === id)
+      .catch((error) => {
+        throw new Error(`${error}\n${h.logger.lines.join("\n")}`);
+      });
     return reply?.args as Json;
   }
 
