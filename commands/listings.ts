@@ -11,10 +11,9 @@ import {
   renderPreview,
   renderStatusWithCheck,
 } from "../src/blocks/listings.ts";
-import { adminsAndListed, type OrganizerCheck } from "../src/listeners/listings/organizer-check.ts";
 import type { Services } from "../src/services/index.ts";
 import { parseFollowArgs } from "../src/services/listings/filters.ts";
-import type { CommandHandler, SlashCommand } from "./types.ts";
+import type { CommandContext, CommandHandler, SlashCommand } from "./types.ts";
 
 /** What the grammar allows after `/listings`. */
 export const LISTINGS_USAGE =
@@ -28,8 +27,7 @@ export const listingsCommand: SlashCommand = {
   name: "/listings",
   description: "New internship openings from a listings file, posted in this channel",
   usageHint: LISTINGS_USAGE,
-  create: (services: Services, context?: { organizers?: OrganizerCheck }): CommandHandler => {
-    const organizers = context?.organizers ?? adminsAndListed();
+  create: (services: Services, { organizers }: CommandContext): CommandHandler => {
     const pollMinutes = services.listings.intervalMs / 60_000;
     return async ({ command, ack, respond, client }) => {
       await ack();

@@ -6,7 +6,7 @@ import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
 import { createListingsOutlet } from "./listeners/listings/outlet.ts";
 import { createDeliver, createFind, createNudgeClient } from "./listeners/nudges/deliver.ts";
-import { createServices } from "./services/index.ts";
+import { createServices, prepareServices } from "./services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "./services/knowledge-base/load.ts";
 import { openStore } from "./services/storage/store.ts";
 import { createSlackApp } from "./slack-app.ts";
@@ -24,6 +24,7 @@ try {
     listingsOutlet: createListingsOutlet(nudgeClient),
     listingsPollMinutes: config.listingsPollMinutes,
   });
+  await prepareServices(services);
   const running = createSlackApp(config, services);
   await running.start();
   running.app.logger.info(

@@ -11,18 +11,59 @@ const WHERE = {
     "Slack app settings → Basic Information → App-Level Tokens (create one with the connections:write scope)",
   SLACK_API_URL: "only for a local stand-in of Slack, e.g. http://127.0.0.1:4000/api/",
   PORT: "any free TCP port, e.g. 3000",
-  STORE_URL: "sqlite://./var/internprep.sqlite (a file path), or memory:// for a throwaway store",
+  STORE_URL:
+    "sqlite://./var/internprep.sqlite (a file path), redis://[user:password@]host:6379[/db] or rediss://… (TLS) for a shared store, or memory:// for a throwaway store",
   LOG_LEVEL: "one of debug, info, warn, error",
   KB_DIR: "a folder of your own knowledge-base YAML files",
+  ORGANIZER_IDS:
+    "comma-separated Slack user ids, e.g. U012ABCDEF,U034GHIJKL (a profile → ⋮ → Copy member ID)",
   LISTINGS_POLL_MINUTES:
     "how often followed listings are checked, in whole minutes (1-1440, default 30)",
 } as const;
+
+/** `sqlite://<path>`, `memory://`, or `redis[s]://[user:password@]host:port[/db]`. */
+const STORE_URL_PATTERN =
+  /^(sqlite:\/\/.+|memory:\/\/|rediss?:\/\/(?:[^:@/\s]*(?::[^@/\s]*)?@)?[^:@/\s]+:\d{1,5}(?:\/\d{1,2})?\/?)$/;
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(
     (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
     schema.optional(),
   );
+
+/** A Slack user id as Slack shows it ("Copy member ID"): U… or W…, capitals and digits. */
+const UserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
+
+/**
+ * `U012ABCDEF, U034GHIJKL` → `["U012ABCDEF", "U034GHIJKL"]`; empty → `[]`. Spaces around commas
+ * and a trailing comma are forgiven; anything that is not a user id is an error that names it.
+ */
+const UserIdList = z
+  .string()
+  .default("")
+  .transform((raw, ctx) => {
+    const ids = raw
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== "");
+    for (const id of ids) {
+      if (!UserId.safeParse(id).success) {
+        ctx.addIssue({
+          code: "custom",
+          message: `has "${id}", which is not a Slack user id (like U012ABCDEF)`,
+        });
+      }
+    }
+    return [...new Set(ids)];
+  });
+
+const StoreUrl = z
+  .string()
+  .regex(
+    STORE_URL_PATTERN,
+    "should be sqlite://<path>, redis://host:port[/db], rediss://… or memory://",
+  )
+  .default("sqlite://./var/internprep.sqlite");
 
 const EnvSchema = z.object({
   SLACK_BOT_TOKEN: z
@@ -43,14 +84,12 @@ const EnvSchema = z.object({
     .min(0, "should be 0-65535")
     .max(65535, "should be 0-65535")
     .default(3000),
-  STORE_URL: z
-    .string()
-    .regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://")
-    .default("sqlite://./var/internprep.sqlite"),
+  STORE_URL: StoreUrl,
   LOG_LEVEL: z
     .enum(["debug", "info", "warn", "error"], { error: "should be debug, info, warn or error" })
     .default("info"),
   KB_DIR: optional(z.string()),
+  ORGANIZER_IDS: UserIdList,
   LISTINGS_POLL_MINUTES: optional(
     z.coerce
       .number({ error: "should be a number of minutes" })
@@ -98,6 +137,8 @@ export interface Config {
   readonly storeUrl: string;
   readonly logLevel: LogLevel;
   readonly kbDir: string | undefined;
+  /** Users who are organizers besides the workspace's admins and owners (ORGANIZER_IDS). */
+  readonly organizerIds: readonly string[];
   /**
    * How often each followed listings source is checked (LISTINGS_POLL_MINUTES); loadConfig always
    * sets it (default 30), a hand-made Config may leave it out.
@@ -156,8 +197,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     storeUrl: e.STORE_URL,
     logLevel: e.LOG_LEVEL,
     kbDir: e.KB_DIR,
+    organizerIds: Object.freeze([...e.ORGANIZER_IDS]),
     listingsPollMinutes: e.LISTINGS_POLL_MINUTES ?? 30,
   });
+}
+
+/**
+ * Just STORE_URL, for command-line tools that read the app's store without Slack credentials
+ * (`kb:export-learned`).
+ *
+ * @throws {AppError} `config_invalid` when STORE_URL is malformed.
+ * @example
+ * const url = storeUrlFromEnv(); // "sqlite://./var/internprep.sqlite" unless STORE_URL is set
+ */
+export function storeUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const raw = env.STORE_URL?.trim();
+  const parsed = StoreUrl.safeParse(raw ? raw : undefined);
+  if (!parsed.success) {
+    throw new AppError(
+      ErrorCode.ConfigInvalid,
+      `STORE_URL ${parsed.error.issues[0]?.message} (${WHERE.STORE_URL})`,
+    );
+  }
+  return parsed.data;
 }
 
 /**

@@ -19,8 +19,8 @@ import {
   installedWorkspaceOnly,
 } from "./listeners/installed-workspace.ts";
 import { LISTING_ACTION_IDS, registerListingActions } from "./listeners/listings/actions.ts";
-import { adminsAndListed } from "./listeners/listings/organizer-check.ts";
 import { withListings } from "./listeners/listings/tick.ts";
+import { Organizers } from "./listeners/organizers.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
 
@@ -160,10 +160,11 @@ export function createSlackApp(
     await next();
   });
 
-  registerCommands(app, services);
-  registerActions(app, services, home, LISTING_ACTION_IDS);
+  const organizers = new Organizers(config.organizerIds, () => services.clock.now());
+  registerCommands(app, services, organizers);
+  registerActions(app, services, home, organizers, LISTING_ACTION_IDS);
   registerEvents(app, services, home);
-  registerListingActions(app, services, adminsAndListed());
+  registerListingActions(app, services, organizers);
 
   app.error(async (error) => {
     const original = (error as { original?: unknown }).original;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { loadConfig, PLACEHOLDERS } from "../src/config.ts";
+import { loadConfig, PLACEHOLDERS, storeUrlFromEnv } from "../src/config.ts";
 
 const base = {
   SLACK_BOT_TOKEN: "xoxb-1-2-abc",
@@ -46,9 +46,26 @@ describe("config", () => {
         "SLACK_SIGNING_SECRET is missing: set it for HTTP mode, or set SLACK_APP_TOKEN",
       );
       expect(message).toContain("PORT should be a port number");
-      expect(message).toContain("STORE_URL should be sqlite://<path> or memory://");
+      expect(message).toContain(
+        "STORE_URL should be sqlite://<path>, redis://host:port[/db], rediss://… or memory://",
+      );
     }
     expect.assertions(5);
+  });
+
+  it("accepts Redis store URLs, with or without credentials, database and TLS", () => {
+    for (const url of [
+      "redis://127.0.0.1:6379",
+      "redis://redis.internal:6379/2",
+      "redis://:s3cret@redis.internal:6379/0",
+      "redis://app:s3cret@redis.internal:6379",
+      "rediss://app:s3cret@redis.example.com:6380/1",
+    ]) {
+      expect(load({ ...base, STORE_URL: url }).storeUrl).toBe(url);
+    }
+    for (const url of ["redis://", "redis://host", "redis://host:port", "redis://host:6379/db"]) {
+      expect(() => load({ ...base, STORE_URL: url }), url).toThrowError(/STORE_URL should be/);
+    }
   });
 
   it("treats empty variables as unset", () => {
@@ -74,5 +91,22 @@ describe("config", () => {
     expect(() => load({ ...http, SLACK_BOT_TOKEN: PLACEHOLDERS.SLACK_BOT_TOKEN })).toThrowError(
       /SLACK_BOT_TOKEN is still the placeholder/,
     );
+  });
+
+  it("reads ORGANIZER_IDS as a comma-separated list of user ids, forgiving spaces", () => {
+    expect(load(base).organizerIds).toEqual([]);
+    expect(load({ ...base, ORGANIZER_IDS: " U012ABC , W0XYZ9,,U012ABC, " }).organizerIds).toEqual([
+      "U012ABC",
+      "W0XYZ9",
+    ]);
+    expect(() => load({ ...base, ORGANIZER_IDS: "U012ABC, @alice" })).toThrowError(
+      /ORGANIZER_IDS has "@alice", which is not a Slack user id \(like U012ABCDEF\) \(comma-separated Slack user ids/,
+    );
+  });
+
+  it("gives the command-line tools STORE_URL without Slack credentials", () => {
+    expect(storeUrlFromEnv({})).toBe("sqlite://./var/internprep.sqlite");
+    expect(storeUrlFromEnv({ STORE_URL: "memory://" })).toBe("memory://");
+    expect(() => storeUrlFromEnv({ STORE_URL: "redis://x" })).toThrowError(/STORE_URL should be/);
   });
 });

@@ -19,6 +19,8 @@ export interface RecordedCall {
   reply?: Record<string, unknown>;
   /** A fault injected into this call (the app never saw `reply`). */
   fault?: Fault;
+  /** The token the call was made with (Authorization header or `token` argument). */
+  token?: string;
 }
 
 /**
@@ -89,6 +91,8 @@ export class SlackStandIn extends EventEmitter {
   memberships: Record<string, string[]> = {};
   /** Delay every Web API answer by this many milliseconds (to measure under Slack-like latency). */
   latencyMs = 0;
+  /** While set, answers to that method wait (see `hold`). */
+  private held: { method: string; until: Promise<void> } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -179,6 +183,29 @@ export class SlackStandIn extends EventEmitter {
     });
   }
 
+  /**
+   * Holds every answer to one method until the returned function is called, e.g. so several app
+   * processes can all start before any of their posts completes.
+   *
+   * @example
+   * const release = slack.hold("chat.postMessage");
+   * // …start the replicas…
+   * release();
+   */
+  hold(method: string): () => void {
+    let release = () => {};
+    this.held = {
+      method,
+      until: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    };
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.stubs.clear();
@@ -210,8 +237,12 @@ export class SlackStandIn extends EventEmitter {
       : method === "views.publish"
         ? blockKitProblems((args.view as { blocks?: unknown } | undefined)?.blocks, "view")
         : [];
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const token = bearer ?? (typeof args.token === "string" ? args.token : undefined);
     const call: RecordedCall = { method, args, problems, at: Date.now(), status: 200 };
+    if (token) call.token = token;
     if (response) call.responseId = response[1] as string;
+    if (this.held?.method === method) await this.held.until;
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const faultAt = this.faults.findIndex((f) => f.method === method && f.match(args));
     const fault = faultAt >= 0 ? this.faults.splice(faultAt, 1)[0]?.fault : undefined;

@@ -11,13 +11,14 @@ export interface LocalUser {
   id: string;
   name: string;
   tz: string;
-  /** A workspace admin: an organizer (e.g. for `/listings follow`). */
-  isAdmin?: boolean;
+  /** A workspace admin: an organizer, who can run `/prep gaps` and `/prep learned`. */
+  organizer?: boolean;
 }
 
 export const LOCAL_USERS: readonly LocalUser[] = [
-  { id: "U0ALICE", name: "alice", tz: "America/New_York", isAdmin: true },
+  { id: "U0ALICE", name: "alice", tz: "America/New_York" },
   { id: "U0BOB", name: "bob", tz: "Europe/Berlin" },
+  { id: "U0CAROL", name: "carol", tz: "Europe/London", organizer: true },
 ];
 
 /** A DM between a user and the bot. */
@@ -63,7 +64,7 @@ export class Workspace extends EventEmitter {
   ) {
     super();
     for (const user of LOCAL_USERS) {
-      slack.users[user.id] = { tz: user.tz, name: user.name, isAdmin: user.isAdmin === true };
+      slack.users[user.id] = { tz: user.tz, name: user.name, isAdmin: user.organizer === true };
       slack.memberships[user.id] = [STUDY_CHANNEL.id, dmOf(user.id)];
     }
     slack.on("call", (call: RecordedCall) => this.apply(call));
@@ -128,7 +129,14 @@ export class Workspace extends EventEmitter {
       },
       ...(message.ephemeralTo
         ? {}
-        : { message: { ts: message.id, text: message.text, blocks: message.blocks ?? [] } }),
+        : {
+            message: {
+              ts: message.id,
+              text: message.text,
+              blocks: message.blocks ?? [],
+              ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+            },
+          }),
     });
     await send(this.app.base, body, "application/x-www-form-urlencoded", {
       secret: this.app.secret,

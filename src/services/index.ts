@@ -2,6 +2,7 @@ import { ChecklistProgress } from "./checklists/progress.ts";
 import { Deadlines } from "./deadlines/deadlines.ts";
 import { Feedback } from "./feedback/feedback.ts";
 import { UnansweredQuestions } from "./feedback/gaps.ts";
+import { LearnedPhrasings } from "./feedback/learned.ts";
 import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
 import { ListingsFeed, type ListingsOutlet } from "./listings/feed.ts";
 import { ListingPicks, type ListingTracker } from "./listings/tracker.ts";
@@ -25,6 +26,8 @@ export interface Services {
   progress: ChecklistProgress;
   feedback: Feedback;
   gaps: UnansweredQuestions;
+  /** Questions students matched to entries by picking a "Did you mean…?" suggestion. */
+  learned: LearnedPhrasings;
   deliveries: Deliveries;
   deadlines: Deadlines;
   channels: ChannelSettings;
@@ -64,13 +67,15 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const deadlines = new Deadlines(store, now);
   const logger = options.logger ?? console;
   const channels = new ChannelSettings(store, now, logger);
+  const search = createSearch(kb);
   return {
     kb,
-    search: createSearch(kb),
+    search,
     store,
     progress: new ChecklistProgress(store, now),
-    feedback: new Feedback(store),
+    feedback: new Feedback(store, now),
     gaps: new UnansweredQuestions(store, now),
+    learned: new LearnedPhrasings(store, search, now),
     deliveries: new Deliveries(store, {
       now: () => clock.now(),
       onStoreError: (id, error) =>
@@ -100,4 +105,16 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
     }),
     tracker: options.tracker ?? new ListingPicks(store, now),
   };
+}
+
+/**
+ * Start-up work that needs the store: the search learns the phrasings organizers confirmed.
+ * Run once after `createServices`, before the app takes requests.
+ *
+ * @example
+ * const services = createServices(kb, store, { deliver });
+ * await prepareServices(services);
+ */
+export async function prepareServices(services: Services): Promise<void> {
+  await services.learned.restore();
 }

@@ -9,11 +9,12 @@ import {
   createFind,
   createNudgeClient,
 } from "../../src/listeners/nudges/deliver.ts";
-import { createServices, type Services } from "../../src/services/index.ts";
+import { createServices, prepareServices, type Services } from "../../src/services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import type { Clock } from "../../src/services/nudges/sender.ts";
 import { openStore, type Store } from "../../src/services/storage/store.ts";
 import { createSlackApp, type RunningApp } from "../../src/slack-app.ts";
+import { testStoreUrl } from "./redis.ts";
 
 /** A logger that keeps what it was told, so tests can assert on errors. */
 export function memoryLogger(): Logger & { lines: string[] } {
@@ -50,7 +51,8 @@ export interface Harness {
 }
 
 /**
- * The real app in HTTP mode on a free port, talking to a fresh Slack stand-in.
+ * The real app in HTTP mode on a free port, talking to a fresh Slack stand-in, over a fresh store:
+ * `memory://`, or an empty Redis database with `TEST_STORE=redis` (see tests/helpers/redis.ts).
  *
  * @example
  * const h = await startHarness();
@@ -69,6 +71,10 @@ export async function startHarness(
     slackTimeoutMs?: number;
     /** Timers for coalescing App Home publishes. */
     timers?: Timers;
+    /** ORGANIZER_IDS (default none). */
+    organizerIds?: readonly string[];
+    /** Knowledge-base folders (default the bundled one); app tests may use a fixture. */
+    kbDirs?: readonly string[];
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
@@ -79,12 +85,13 @@ export async function startHarness(
     appToken: options.socketMode ? "xapp-1-A0APP-1-test" : undefined,
     slackApiUrl: slack.apiUrl,
     port: 0,
-    storeUrl: options.storeUrl ?? "memory://",
+    storeUrl: options.storeUrl ?? (await testStoreUrl()),
     logLevel: "error",
     kbDir: undefined,
     listingsPollMinutes: 30,
+    organizerIds: options.organizerIds ?? [],
   });
-  const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
+  const kb = await loadKnowledgeBase({ dirs: [...(options.kbDirs ?? [BUNDLED_KB_DIR])] });
   const logger = memoryLogger();
   const store = options.store ?? (await openStore(config.storeUrl, (e) => logger.error(e.message)));
   const nudgeClient = createNudgeClient(config, options.slackTimeoutMs);
@@ -96,6 +103,7 @@ export async function startHarness(
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  await prepareServices(services);
   const running = createSlackApp(config, services, {
     logger,
     cron: options.cron ?? false,

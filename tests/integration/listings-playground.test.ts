@@ -32,12 +32,12 @@ describe("the playground's listings", () => {
     ).toBe(true);
   });
 
-  it("alice follows the sample, and Poll now posts an opening added to it", async () => {
+  it("carol (an organizer) follows the sample, and Poll now posts an opening added to it", async () => {
     const file = path.join(dir, "playground-listings.json");
     await copyFile(SAMPLE, file);
     const workspace = new Workspace(h.slack, { base: h.base, secret: SIGNING_SECRET });
     await workspace.command(
-      "U0ALICE",
+      "U0CAROL",
       STUDY_CHANNEL.id,
       `/listings follow ${file} term:"Summer 2027"`,
     );
@@ -55,7 +55,7 @@ describe("the playground's listings", () => {
       date_posted: 1_796_000_000,
     });
     await writeFile(file, JSON.stringify(list));
-    await workspace.pollListings("U0ALICE");
+    await workspace.pollListings("U0CAROL");
     const [post] = await h.slack.waitFor((c) => c.method === "chat.postMessage");
     expect(String(post?.args.text)).toContain("Kestrel Aerospace (sample)");
     await h.slack.waitFor(

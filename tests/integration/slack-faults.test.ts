@@ -372,6 +372,7 @@ describe("start-up checks the bot token with auth.test", () => {
       storeUrl: "memory://",
       logLevel: "error",
       kbDir: undefined,
+      organizerIds: [],
     });
     const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
     const logger = memoryLogger();

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { commands } from "../../../commands/index.ts";
 import { renderChannelsOnly } from "../../blocks/deadlines.ts";
 import type { Services } from "../../services/index.ts";
+import type { Organizers } from "../organizers.ts";
 import { apologizeWith, respondOrEphemeral } from "../safely.ts";
 import { decodeSlackText } from "../slack-text.ts";
 
@@ -15,9 +16,9 @@ function isDirectMessage(command: { channel_id: string; channel_name: string }):
  * of `&`, `<`, `>` undone once, here), and a `respond` that falls back to `chat.postEphemeral`
  * when the response_url fails.
  */
-export function registerCommands(app: App, services: Services): void {
+export function registerCommands(app: App, services: Services, organizers: Organizers): void {
   for (const command of commands) {
-    const handler = command.create(services);
+    const handler = command.create(services, { organizers });
     app.command(command.name, async (args) => {
       const respond = respondOrEphemeral(
         args.respond,

@@ -9,8 +9,8 @@ import {
 } from "../../blocks/listings.ts";
 import type { Services } from "../../services/index.ts";
 import type { PickStage } from "../../services/listings/tracker.ts";
+import type { Organizers } from "../organizers.ts";
 import { apologizeWith } from "../safely.ts";
-import type { OrganizerCheck } from "./organizer-check.ts";
 
 /** Every action id this module handles. */
 export const LISTING_ACTION_IDS: readonly string[] = [
@@ -24,11 +24,7 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
  * The buttons on listing posts: "Apply" (a link; nothing to do), "I applied" and "Save" (add the
  * listing to the clicker's tracker, told only to them), the digest's menu, and "Check now".
  */
-export function registerListingActions(
-  app: App,
-  services: Services,
-  organizers: OrganizerCheck,
-): void {
+export function registerListingActions(app: App, services: Services, organizers: Organizers): void {
   const on = (actionId: string, handle: (args: ActionArgs) => Promise<void>) => {
     app.action<BlockAction>(actionId, async (args) => {
       await args.ack();

@@ -17,7 +17,9 @@ export interface Collection<T> {
   delete(key: string): Promise<boolean>;
   /**
    * Read-modify-write, atomic: two quick clicks by one user (or two app processes on one SQLite
-   * file) cannot overwrite each other. `change` may run again if the store retries.
+   * file or one Redis) cannot overwrite each other. `change` may run again if the store retries
+   * (over Redis, when another process changed the record in between), so it must only compute the
+   * next value from the current one.
    */
   update(key: string, change: (current: T | undefined) => T, ttlMs?: number): Promise<T>;
   /**
@@ -30,7 +32,10 @@ export interface Collection<T> {
 /** The storage the app depends on; a Redis-backed one can replace the SQLite one behind this. */
 export interface Store {
   collection<T>(name: string, schema: z.ZodType<T>): Collection<T>;
-  /** False while the store cannot write: after a failed operation, until a write succeeds. */
+  /**
+   * False while the store cannot write: after a failed operation, until a write succeeds (SQLite),
+   * or while Redis is unreachable. /healthz answers 503 then.
+   */
   healthy(): boolean;
   close(): Promise<void>;
 }
@@ -211,8 +216,9 @@ export function describe(error: unknown): string {
 
 /**
  * Opens the store named by STORE_URL: `sqlite://<path>` (created on first use, relative to the
- * working directory) or `memory://`. A SQLite file that cannot be opened, is read-only, damaged or
- * not a database throws `AppError(StoreUnavailable)` naming the file, what is wrong and what to do.
+ * working directory), `memory://`, or `redis://…` / `rediss://…` (see redis-store.ts). A SQLite
+ * file that cannot be opened, is read-only, damaged or not a database throws
+ * `AppError(StoreUnavailable)` naming the file, what is wrong and what to do.
  *
  * @example
  * const store = await openStore("sqlite://./var/internprep.sqlite", (e) => console.error(e.message));
@@ -221,6 +227,10 @@ export async function openStore(
   url: string,
   onError: (error: AppError) => void = () => {},
 ): Promise<Store> {
+  if (/^rediss?:\/\//.test(url)) {
+    const { openRedisStore } = await import("./redis-store.ts");
+    return openRedisStore(url, { onError });
+  }
   if (url === "memory://")
     return new KeyvStore(new Keyv(), undefined, { name: "memory store", onError });
   const { openSqliteStore } = await import("./sqlite.ts");
