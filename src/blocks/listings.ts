@@ -434,6 +434,12 @@ export function renderChannelsOnly(): Message {
 /** The clicker's reply to "I applied" / "Save". */
 export function renderPicked(outcome: PickOutcome, l: ListingSnapshot): Message {
   const what = `*${escapeText(l.company)} — ${escapeText(l.title)}*`;
+  if (outcome.result === "full") {
+    const full = `Your tracker is full (${outcome.max} applications): remove some with \`/track remove <id>\` first.`;
+    return message(full.replace(/[*`]/g, "").replace("<id>", "id"), [
+      section(`:warning: ${full.replace("<id>", "&lt;id&gt;")}`),
+    ]);
+  }
   const text =
     outcome.result === "already"
       ? `${what} is already in your tracker (${outcome.stage}).`

@@ -3,9 +3,11 @@ import { Deadlines } from "./deadlines/deadlines.ts";
 import { Feedback } from "./feedback/feedback.ts";
 import { UnansweredQuestions } from "./feedback/gaps.ts";
 import { LearnedPhrasings } from "./feedback/learned.ts";
+import type { Installations } from "./installations/installations.ts";
+import { Retention } from "./installations/retention.ts";
 import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
 import { ListingsFeed, type ListingsOutlet } from "./listings/feed.ts";
-import { ListingPicks, type ListingTracker } from "./listings/tracker.ts";
+import { type ListingTracker, listingsIntoTracker } from "./listings/tracker.ts";
 import { ChannelSettings } from "./nudges/channels.ts";
 import {
   type Deliver,
@@ -17,6 +19,8 @@ import { type Clock, realClock } from "./nudges/sender.ts";
 import { createSearch, type Search } from "./search/search.ts";
 import { Deliveries } from "./storage/dedupe.ts";
 import type { Store } from "./storage/store.ts";
+import { FollowUps } from "./tracker/follow-ups.ts";
+import { Tracker } from "./tracker/tracker.ts";
 
 /** Everything the Slack listeners need, built once at start-up and passed in explicitly. */
 export interface Services {
@@ -32,11 +36,16 @@ export interface Services {
   deadlines: Deadlines;
   channels: ChannelSettings;
   scheduler: NudgeScheduler;
+  tracker: Tracker;
+  followUps: FollowUps;
   clock: Clock;
+  /** Multi-workspace mode: each workspace's installation, and the purge of uninstalled ones. */
+  installations?: Installations;
+  retention?: Retention;
   /** `/listings`: followed sources, polled on the nudges' tick. */
   listings: ListingsFeed;
-  /** Where "I applied" / "Save" on a listing post put it. */
-  tracker: ListingTracker;
+  /** Where "I applied" / "Save" on a listing post put it (the /track tracker). */
+  listingTracker: ListingTracker;
 }
 
 export interface ServiceOptions {
@@ -46,12 +55,12 @@ export interface ServiceOptions {
   find?: FindPosted;
   clock?: Clock;
   logger?: SchedulerLogger;
+  /** Multi-workspace mode ("Add to Slack"). */
+  installations?: Installations;
   /** Posts and redraws listing posts; wired to Slack by the app. */
   listingsOutlet?: ListingsOutlet;
   /** LISTINGS_POLL_MINUTES (default 30). */
   listingsPollMinutes?: number;
-  /** The `/track` service, when there is one; otherwise picks are kept by ListingPicks. */
-  tracker?: ListingTracker;
 }
 
 /** Used when the app wires no outlet (tools and tests that never follow listings). */
@@ -68,6 +77,8 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const logger = options.logger ?? console;
   const channels = new ChannelSettings(store, now, logger);
   const search = createSearch(kb);
+  const { installations } = options;
+  const tracker = new Tracker(store, now);
   return {
     kb,
     search,
@@ -94,16 +105,23 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       ...(options.find ? { find: options.find } : {}),
       clock,
       logger,
+      ...(installations ? { workspaces: installations } : {}),
+      tracker,
     }),
+    tracker,
+    followUps: new FollowUps({ store, tracker, deliver: options.deliver, logger }),
     clock,
     listings: new ListingsFeed({
       store,
       outlet: options.listingsOutlet ?? unwiredOutlet,
       clock,
-      logger: options.logger ?? console,
+      logger,
       pollMinutes: options.listingsPollMinutes ?? 30,
     }),
-    tracker: options.tracker ?? new ListingPicks(store, now),
+    listingTracker: listingsIntoTracker(tracker),
+    ...(installations
+      ? { installations, retention: new Retention(store, installations, logger) }
+      : {}),
   };
 }
 

@@ -48,7 +48,7 @@ export function registerListingActions(app: App, services: Services, organizers:
     const record = listingId ? await services.listings.posted(team, channel, listingId) : undefined;
     const reply = record
       ? renderPicked(
-          await services.tracker.addListing(
+          await services.listingTracker.addListing(
             team,
             user,
             {
