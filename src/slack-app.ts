@@ -228,7 +228,10 @@ export function createSlackApp(
       if (startupClient) installation = await checkBotToken(startupClient);
       started = true;
       const server = await (config.mode === "http" ? app.start(config.port) : app.start());
-      if (options.cron !== false) stopCron = startNudgeCron(tickJobs(services), app.logger);
+      if (options.cron !== false)
+        stopCron = startNudgeCron(tickJobs(services), app.logger, () =>
+          services.followUps.tick(new Date(services.clock.now())),
+        );
       ready = true;
       const address = server instanceof Server ? server.address() : null;
       return { port: typeof address === "object" && address ? address.port : undefined };

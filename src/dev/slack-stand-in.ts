@@ -126,6 +126,11 @@ export class SlackStandIn extends EventEmitter {
   users: Record<string, { tz?: string; name?: string; isAdmin?: boolean; isOwner?: boolean }> = {};
   /** Channel ids each user is in, for users.conversations. */
   memberships: Record<string, string[]> = {};
+  /** Files uploaded through files.getUploadURLExternal, by file id (bytes arrive at /upload/<id>). */
+  readonly files = new Map<
+    string,
+    { filename: string; length: number; content?: string; channel?: string; title?: string }
+  >();
   /** Delay every Web API answer by this many milliseconds (to measure under Slack-like latency). */
   latencyMs = 0;
   /** While set, answers to that method wait (see `hold`). */
@@ -276,6 +281,11 @@ export class SlackStandIn extends EventEmitter {
     }
     const api = url.pathname.match(/^\/api\/([\w.]+)$/);
     const response = url.pathname.match(/^\/response\/([\w-]+)$/);
+    const upload = url.pathname.match(/^\/upload\/(F\w+)$/);
+    if (upload) {
+      this.receiveUpload(upload[1] as string, raw, res);
+      return;
+    }
     if (!api && !response) {
       res.writeHead(404).end();
       return;
@@ -416,6 +426,25 @@ export class SlackStandIn extends EventEmitter {
     };
   }
 
+  /** The bytes of an external upload: exactly the length promised, once. */
+  private receiveUpload(id: string, raw: string, res: ServerResponse): void {
+    const file = this.files.get(id);
+    const ok =
+      file !== undefined && file.content === undefined && Buffer.byteLength(raw) === file.length;
+    if (ok) file.content = raw;
+    const call: RecordedCall = {
+      method: "upload",
+      args: { file_id: id, bytes: Buffer.byteLength(raw) },
+      problems: ok ? [] : [`upload ${id}: not the ${file?.length ?? "?"} bytes promised`],
+      at: Date.now(),
+      status: ok ? 200 : 400,
+      ok,
+    };
+    this.calls.push(call);
+    res.writeHead(ok ? 200 : 400, { "content-type": "text/plain" }).end(ok ? "OK" : "bad upload");
+    this.emit("call", call);
+  }
+
   /** A unique, increasing ts at the stand-in's `now`, like Slack's `1700000000.000100`. */
   private nextTs(): string {
     const micros = Math.max(this.now() * 1000, this.lastTs + 1);
@@ -515,6 +544,42 @@ export class SlackStandIn extends EventEmitter {
               is_owner: user.isOwner === true,
             },
           },
+        };
+      }
+      case "conversations.open": {
+        const users = String(args.users ?? "");
+        if (!/^[UW][A-Z0-9]+$/.test(users)) return { body: { ok: false, error: "user_not_found" } };
+        return { body: { ok: true, channel: { id: `D${users}` } } };
+      }
+      case "files.getUploadURLExternal": {
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length <= 0)
+          return { body: { ok: false, error: "invalid_arguments" } };
+        const id = `F${String(this.files.size + 1).padStart(8, "0")}`;
+        this.files.set(id, { filename: String(args.filename), length });
+        return {
+          body: {
+            ok: true,
+            upload_url: `http://127.0.0.1:${this.port}/upload/${id}`,
+            file_id: id,
+          },
+        };
+      }
+      case "files.completeUploadExternal": {
+        const list = (Array.isArray(args.files) ? args.files : []) as Array<{
+          id?: string;
+          title?: string;
+        }>;
+        const channel = args.channel_id ? String(args.channel_id) : undefined;
+        // Slack refuses to share a file whose bytes never arrived, or arrived short.
+        const bad = list.find((f) => this.files.get(String(f.id))?.content === undefined);
+        if (list.length === 0 || bad) return { body: { ok: false, error: "file_not_found" } };
+        for (const f of list) {
+          const file = this.files.get(String(f.id));
+          if (file) Object.assign(file, { ...(channel ? { channel } : {}), title: f.title });
+        }
+        return {
+          body: { ok: true, files: list.map((f) => ({ id: f.id, title: f.title ?? "" })) },
         };
       }
       case "conversations.history":

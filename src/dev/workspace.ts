@@ -259,6 +259,41 @@ export class Workspace extends EventEmitter {
         if (message) this.replace(message, text, blocks, call.problems);
         return;
       }
+      case "files.completeUploadExternal": {
+        // Slack shows a shared file as a message in that conversation; here, with its text.
+        if (!call.ok) return;
+        const channel = String(args.channel_id ?? "");
+        for (const f of (args.files ?? []) as Array<{ id?: string }>) {
+          const file = this.slack.files.get(String(f.id));
+          if (!file) continue;
+          const body = (file.content ?? "")
+            .replace(/&/g, "&amp;")
+            .replace(/</g, "&lt;")
+            .replace(/>/g, "&gt;");
+          this.add({
+            id: this.nextTs(),
+            channel,
+            author: this.team.botUserId,
+            text: String(args.initial_comment ?? file.filename),
+            blocks: [
+              {
+                type: "section",
+                text: {
+                  type: "mrkdwn",
+                  text: `${String(args.initial_comment ?? "")}\n:page_facing_up: *${file.title ?? file.filename}* (${file.filename}, ${file.length} bytes)`,
+                },
+              },
+              {
+                type: "section",
+                text: { type: "mrkdwn", text: `\`\`\`${body.slice(0, 2800)}\`\`\`` },
+              },
+            ],
+            problems: call.problems,
+            at: call.at,
+          });
+        }
+        return;
+      }
       case "views.publish":
         this.homes.set(String(args.user_id), { view: args.view, problems: call.problems });
         this.emit("change");

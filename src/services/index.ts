@@ -17,6 +17,8 @@ import { type Clock, realClock } from "./nudges/sender.ts";
 import { createSearch, type Search } from "./search/search.ts";
 import { Deliveries } from "./storage/dedupe.ts";
 import type { Store } from "./storage/store.ts";
+import { FollowUps } from "./tracker/follow-ups.ts";
+import { Tracker } from "./tracker/tracker.ts";
 
 /** Everything the Slack listeners need, built once at start-up and passed in explicitly. */
 export interface Services {
@@ -32,6 +34,8 @@ export interface Services {
   deadlines: Deadlines;
   channels: ChannelSettings;
   scheduler: NudgeScheduler;
+  tracker: Tracker;
+  followUps: FollowUps;
   clock: Clock;
   /** Multi-workspace mode: each workspace's installation, and the purge of uninstalled ones. */
   installations?: Installations;
@@ -58,6 +62,7 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const channels = new ChannelSettings(store, now, logger);
   const search = createSearch(kb);
   const { installations } = options;
+  const tracker = new Tracker(store, now);
   return {
     kb,
     search,
@@ -85,7 +90,10 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       clock,
       logger,
       ...(installations ? { workspaces: installations } : {}),
+      tracker,
     }),
+    tracker,
+    followUps: new FollowUps({ store, tracker, deliver: options.deliver, logger }),
     clock,
     ...(installations
       ? { installations, retention: new Retention(store, installations, logger) }

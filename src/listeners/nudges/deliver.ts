@@ -1,5 +1,6 @@
 import { ErrorCode, LogLevel, type WebAPICallError, WebClient } from "@slack/web-api";
 import { renderNudgePlainText, renderReminder, renderWeeklyNudge } from "../../blocks/deadlines.ts";
+import { renderFollowUp } from "../../blocks/tracker.ts";
 import type { Config } from "../../config.ts";
 import type { Deliver, FindPosted, NudgeTag } from "../../services/nudges/scheduler.ts";
 import type { PostOutcome } from "../../services/nudges/sender.ts";
@@ -84,7 +85,11 @@ export function createDeliver(clients: WebClient | ClientFor): Deliver {
   };
   return async (content, tag) => {
     const rendered =
-      content.kind === "weekly" ? renderWeeklyNudge(content) : renderReminder(content);
+      content.kind === "weekly"
+        ? renderWeeklyNudge(content)
+        : content.kind === "reminder"
+          ? renderReminder(content)
+          : renderFollowUp(content);
     const outcome = await post(content.channelId, rendered, tag);
     if (outcome.ok || !CONTENT_REFUSED.has(outcome.error)) return outcome;
     return post(content.channelId, renderNudgePlainText(rendered), tag);

@@ -7,6 +7,8 @@ import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import type { Prompt } from "../knowledge-base/schema.ts";
 import { atLocal, daysUntil, latestRun, localDate, weekKey } from "../scheduling/time.ts";
 import type { Collection, Store } from "../storage/store.ts";
+import type { FollowUp } from "../tracker/follow-ups.ts";
+import type { Momentum, Tracker } from "../tracker/tracker.ts";
 import type { ChannelSettings, ScheduledChannel } from "./channels.ts";
 import {
   type Attempt,
@@ -34,6 +36,8 @@ export interface WeeklyNudge {
   timezone: string;
   deadlines: Array<{ deadline: Deadline; daysLeft: number }>;
   prompt: Prompt | undefined;
+  /** The group's week in /track, as counts (names only of members who chose to share). */
+  momentum?: Momentum;
 }
 
 export interface DeadlineReminder {
@@ -44,7 +48,7 @@ export interface DeadlineReminder {
   daysLeft: number;
 }
 
-export type NudgeContent = WeeklyNudge | DeadlineReminder;
+export type NudgeContent = WeeklyNudge | DeadlineReminder | FollowUp;
 
 /**
  * Identifies one message in Slack: it is posted carrying `id` (as message metadata), so it can be
@@ -160,6 +164,8 @@ export class NudgeScheduler {
       clock: Clock;
       logger: SchedulerLogger;
       sender?: SenderOptions;
+      /** Adds the group's momentum line to the weekly nudge. */
+      tracker?: Tracker;
       /** This process (tests pretend to be several). */
       owner?: ClaimOwner;
     },
@@ -266,6 +272,9 @@ export class NudgeScheduler {
       timezone: channel.timezone,
       deadlines: soon.map((deadline) => ({ deadline, daysLeft: deadlines.daysLeft(deadline, at) })),
       prompt: promptId ? kb.getOfKind(promptId, "prompt") : undefined,
+      ...(this.deps.tracker
+        ? { momentum: await this.deps.tracker.momentum(channel.teamId, at) }
+        : {}),
     };
   }
 
