@@ -246,6 +246,9 @@ export function renderNudgesHelp(problem?: string): Message {
 const RESUME =
   "Invite me back with `/invite @InternPrep`, then turn nudges on again with `/nudges on &lt;weekday&gt; &lt;HH:MM&gt;`.";
 
+/** Pause reasons that mean the app was uninstalled (and installed again since). */
+const UNINSTALLED = new Set(["app_uninstalled", "tokens_revoked"]);
+
 export function renderNudgesStatus(
   schedule: Schedule | undefined,
   next: Date | undefined,
@@ -253,7 +256,9 @@ export function renderNudgesStatus(
   let text: string;
   if (!schedule)
     text = "Nudges are *off* in this channel. Turn them on with `/nudges on monday 09:00`.";
-  else if (schedule.pausedReason) {
+  else if (schedule.pausedReason && UNINSTALLED.has(schedule.pausedReason)) {
+    text = `Nudges are *paused*: InternPrep was removed from this workspace (\`${schedule.pausedReason}\`) since they were set. Turn them on again with \`/nudges on ${weekdayName(schedule.weekday).toLowerCase()} ${schedule.time} ${schedule.timezone}\`.`;
+  } else if (schedule.pausedReason) {
     text = `Nudges are *paused*: I couldn't post here (\`${schedule.pausedReason}\`). ${RESUME}\nSchedule was: every ${weekdayName(schedule.weekday)} at ${schedule.time} (${schedule.timezone}).`;
   } else if (!schedule.enabled) {
     text = `Nudges are *off*. They were every ${weekdayName(schedule.weekday)} at ${schedule.time} (${schedule.timezone}); \`/nudges on ${weekdayName(schedule.weekday).toLowerCase()} ${schedule.time} ${schedule.timezone}\` turns them back on.`;

@@ -3,6 +3,8 @@ import { Deadlines } from "./deadlines/deadlines.ts";
 import { Feedback } from "./feedback/feedback.ts";
 import { UnansweredQuestions } from "./feedback/gaps.ts";
 import { LearnedPhrasings } from "./feedback/learned.ts";
+import type { Installations } from "./installations/installations.ts";
+import { Retention } from "./installations/retention.ts";
 import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
 import { ChannelSettings } from "./nudges/channels.ts";
 import {
@@ -35,6 +37,9 @@ export interface Services {
   tracker: Tracker;
   followUps: FollowUps;
   clock: Clock;
+  /** Multi-workspace mode: each workspace's installation, and the purge of uninstalled ones. */
+  installations?: Installations;
+  retention?: Retention;
 }
 
 export interface ServiceOptions {
@@ -44,6 +49,8 @@ export interface ServiceOptions {
   find?: FindPosted;
   clock?: Clock;
   logger?: SchedulerLogger;
+  /** Multi-workspace mode ("Add to Slack"). */
+  installations?: Installations;
 }
 
 /** Builds the services over a loaded knowledge base and an open store. */
@@ -55,6 +62,7 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const channels = new ChannelSettings(store, now, logger);
   const search = createSearch(kb);
   const tracker = new Tracker(store, now);
+  const { installations } = options;
   return {
     kb,
     search,
@@ -82,10 +90,14 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       clock,
       logger,
       tracker,
+      ...(installations ? { workspaces: installations } : {}),
     }),
     tracker,
     followUps: new FollowUps({ store, tracker, deliver: options.deliver, logger }),
     clock,
+    ...(installations
+      ? { installations, retention: new Retention(store, installations, logger) }
+      : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import type { NudgeScheduler, SchedulerLogger } from "./scheduler.ts";
  * await stop();
  */
 export function startNudgeCron(
-  scheduler: NudgeScheduler,
+  scheduler: Pick<NudgeScheduler, "tick" | "stop">,
   logger: SchedulerLogger,
   /** Other every-minute work (the tracker's follow-ups), run beside the nudges. */
   alsoEveryMinute?: () => Promise<unknown>,

@@ -89,7 +89,7 @@ export class FollowUps {
         const outcome = await this.deps
           .deliver(
             { kind: "follow-up", teamId, userId, channelId: userId, application, days },
-            { id: `follow-up:${claim}`, since: now.getTime() },
+            { id: `follow-up:${claim}`, since: now.getTime(), teamId },
           )
           .catch((error: unknown): PostOutcome => ({ ok: false, error: String(error) }));
         if (outcome.ok) {
