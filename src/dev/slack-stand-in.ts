@@ -336,25 +336,6 @@ export class SlackStandIn extends EventEmitter {
     this.emit("call", call);
   }
 
-  /** The bytes of an external upload: exactly the length promised, once. */
-  private receiveUpload(id: string, raw: string, res: ServerResponse): void {
-    const file = this.files.get(id);
-    const ok =
-      file !== undefined && file.content === undefined && Buffer.byteLength(raw) === file.length;
-    if (ok) file.content = raw;
-    const call: RecordedCall = {
-      method: "upload",
-      args: { file_id: id, bytes: Buffer.byteLength(raw) },
-      problems: ok ? [] : [`upload ${id}: not the ${file?.length ?? "?"} bytes promised`],
-      at: Date.now(),
-      status: ok ? 200 : 400,
-      ok,
-    };
-    this.calls.push(call);
-    res.writeHead(ok ? 200 : 400, { "content-type": "text/plain" }).end(ok ? "OK" : "bad upload");
-    this.emit("call", call);
-  }
-
   /** The workspace a token belongs to (the first one for any token it did not issue). */
   workspaceOf(token: string | undefined): StandInWorkspace {
     const base = token?.replace(/-r\d+$/, "");
@@ -443,6 +424,25 @@ export class SlackStandIn extends EventEmitter {
           : {}),
       },
     };
+  }
+
+  /** The bytes of an external upload: exactly the length promised, once. */
+  private receiveUpload(id: string, raw: string, res: ServerResponse): void {
+    const file = this.files.get(id);
+    const ok =
+      file !== undefined && file.content === undefined && Buffer.byteLength(raw) === file.length;
+    if (ok) file.content = raw;
+    const call: RecordedCall = {
+      method: "upload",
+      args: { file_id: id, bytes: Buffer.byteLength(raw) },
+      problems: ok ? [] : [`upload ${id}: not the ${file?.length ?? "?"} bytes promised`],
+      at: Date.now(),
+      status: ok ? 200 : 400,
+      ok,
+    };
+    this.calls.push(call);
+    res.writeHead(ok ? 200 : 400, { "content-type": "text/plain" }).end(ok ? "OK" : "bad upload");
+    this.emit("call", call);
   }
 
   /** A unique, increasing ts at the stand-in's `now`, like Slack's `1700000000.000100`. */
