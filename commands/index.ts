@@ -1,6 +1,7 @@
 import { deadlinesCommand } from "./deadlines.ts";
 import { listingsCommand } from "./listings.ts";
 import { nudgesCommand } from "./nudges.ts";
+import { pairsCommand } from "./pairs.ts";
 import { prepCommand } from "./prep.ts";
 import { skillsCommand } from "./skills.ts";
 import { trackCommand } from "./track.ts";
@@ -14,4 +15,5 @@ export const commands: readonly SlashCommand[] = [
   nudgesCommand,
   trackCommand,
   listingsCommand,
+  pairsCommand,
 ];

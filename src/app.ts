@@ -7,6 +7,7 @@ import { AppError } from "./errors.ts";
 import { createListingsOutlet } from "./listeners/listings/outlet.ts";
 import { createDeliver, createFind, createNudgeClient } from "./listeners/nudges/deliver.ts";
 import { createTeamClients } from "./listeners/nudges/team-clients.ts";
+import { createPairsSlack } from "./listeners/pairs/slack.ts";
 import { createServices, prepareServices } from "./services/index.ts";
 import { Installations } from "./services/installations/installations.ts";
 import { TokenCipher } from "./services/installations/token-cipher.ts";
@@ -33,6 +34,7 @@ try {
     deliver: createDeliver(nudgeClients),
     find: createFind(nudgeClients),
     listingsOutlet: createListingsOutlet(nudgeClients),
+    pairsSlack: createPairsSlack(nudgeClients),
     listingsPollMinutes: config.listingsPollMinutes,
     ...(installations ? { installations } : {}),
   });

@@ -32,6 +32,16 @@ export const Actions = {
   trackSave: "track_save",
   /** select option value: `<application id>:<stage>`; also the prefix of stage buttons */
   trackStage: "track_stage",
+  /** value: `encodeRound`; on a `/pairs` sign-up post */
+  pairsJoin: "pairs_join",
+  /** value: `encodeRound`; on a `/pairs` sign-up post */
+  pairsSkip: "pairs_skip",
+  /** value: `encodeMeet`; "Did you meet?" in a pair's DM */
+  pairsMetYes: "pairs_met_yes",
+  /** value: `encodeMeet` */
+  pairsMetNotYet: "pairs_met_not_yet",
+  /** value: `encodeMeet` */
+  pairsMetCant: "pairs_met_cant",
 } as const;
 
 /** Matches every "Did you mean…?" button's action id: `answer_pick:<n>`. */

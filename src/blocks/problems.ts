@@ -45,5 +45,7 @@ export function problemText(problem: Problem): string {
       return `There is no deadline with id \`${escapeText(problem.id)}\` in this channel. \`/deadlines list\` shows the ids.`;
     case "nudges_on_usage":
       return "Write it as `/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]`, e.g. `/nudges on monday 09:00 America/New_York`.";
+    case "pairs_on_usage":
+      return "Write it as `/pairs on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]`, e.g. `/pairs on tuesday 18:00 Europe/London`.";
   }
 }

@@ -84,3 +84,34 @@ export function decodePage(value: string): number | undefined {
   const parsed = PageSchema.safeParse(json(value));
   return parsed.success ? parsed.data.p : undefined;
 }
+
+/** A `/pairs` round id: a week ("2026-W48") or a `/pairs now` round ("now-<ms>"). */
+const RoundId = z.string().regex(/^(\d{4}-W\d{2}|now-\d{1,15})$/);
+const RoundSchema = z.strictObject({ r: RoundId });
+/** "Did you meet?": the channel of the round, the round, and which pair of it. */
+const MeetSchema = z.strictObject({
+  c: z.string().regex(/^[CG][A-Z0-9]{2,30}$/),
+  r: RoundId,
+  i: z.number().int().min(0).max(500),
+});
+export type MeetValue = { channelId: string; roundId: string; index: number };
+
+export function encodeRound(roundId: string): string {
+  return JSON.stringify({ r: roundId });
+}
+
+export function decodeRound(value: string): string | undefined {
+  const parsed = RoundSchema.safeParse(json(value));
+  return parsed.success ? parsed.data.r : undefined;
+}
+
+export function encodeMeet(value: MeetValue): string {
+  return JSON.stringify({ c: value.channelId, r: value.roundId, i: value.index });
+}
+
+export function decodeMeet(value: string): MeetValue | undefined {
+  const parsed = MeetSchema.safeParse(json(value));
+  return parsed.success
+    ? { channelId: parsed.data.c, roundId: parsed.data.r, index: parsed.data.i }
+    : undefined;
+}

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -124,8 +125,12 @@ export class SlackStandIn extends EventEmitter {
   now: () => number = Date.now;
   /** Users users.info knows; admins and owners count as organizers. */
   users: Record<string, { tz?: string; name?: string; isAdmin?: boolean; isOwner?: boolean }> = {};
-  /** Channel ids each user is in, for users.conversations. */
+  /** Channel ids each user is in, for users.conversations (and conversations.members). */
   memberships: Record<string, string[]> = {};
+  /** A channel's members for conversations.members, when set (else from `memberships`). */
+  channelMembers: Record<string, string[]> = {};
+  /** Group DMs conversations.open made, by id: their users. */
+  readonly groupDms = new Map<string, string[]>();
   /** Files uploaded through files.getUploadURLExternal, by file id (bytes arrive at /upload/<id>). */
   readonly files = new Map<
     string,
@@ -411,7 +416,7 @@ export class SlackStandIn extends EventEmitter {
         app_id: "A0APP",
         authed_user: { id: workspace.installerUserId },
         scope:
-          "app_mentions:read,channels:history,channels:read,chat:write,commands,files:write,groups:history,groups:read,im:history,im:read,im:write,mpim:read,users:read",
+          "app_mentions:read,channels:history,channels:read,chat:write,commands,files:write,groups:history,groups:read,im:history,im:read,im:write,mpim:history,mpim:read,mpim:write,users:read",
         token_type: "bot",
         access_token: token,
         bot_user_id: workspace.botUserId,
@@ -465,6 +470,38 @@ export class SlackStandIn extends EventEmitter {
       bot_id: BOT_ID,
     });
     this.messages.set(channel, list);
+  }
+
+  /**
+   * conversations.open: one user gives their DM with the bot (`D<user>`); two to eight give the
+   * group DM of those users and the bot (`G…`, the same id for the same people in any order).
+   */
+  private openReply(args: Record<string, unknown>): StubReply {
+    const users = String(args.users ?? "")
+      .split(",")
+      .map((u) => u.trim())
+      .filter(Boolean);
+    if (users.length === 0 || users.some((u) => !/^[UW][A-Z0-9]+$/.test(u)))
+      return { body: { ok: false, error: "user_not_found" } };
+    if (users.length === 1) return { body: { ok: true, channel: { id: `D${users[0]}` } } };
+    if (users.length > 8) return { body: { ok: false, error: "too_many_users" } };
+    const sorted = [...new Set(users)].sort();
+    const id = `G${createHash("sha1").update(sorted.join(",")).digest("hex").slice(0, 10).toUpperCase()}`;
+    this.groupDms.set(id, sorted);
+    return { body: { ok: true, channel: { id, is_mpim: true } } };
+  }
+
+  /**
+   * The members of a channel: `channelMembers` if set, else the users whose `memberships` list it
+   * (a group DM: its people); undefined for a channel nobody is known to be in.
+   */
+  membersOf(channel: string): string[] | undefined {
+    const set = this.channelMembers[channel] ?? this.groupDms.get(channel);
+    if (set) return [...set];
+    const found = Object.entries(this.memberships)
+      .filter(([, channels]) => channels.includes(channel))
+      .map(([user]) => user);
+    return found.length > 0 ? found : undefined;
   }
 
   /** conversations.history: newest first, after `oldest`, `limit` per page, metadata on request. */
@@ -546,10 +583,13 @@ export class SlackStandIn extends EventEmitter {
           },
         };
       }
-      case "conversations.open": {
-        const users = String(args.users ?? "");
-        if (!/^[UW][A-Z0-9]+$/.test(users)) return { body: { ok: false, error: "user_not_found" } };
-        return { body: { ok: true, channel: { id: `D${users}` } } };
+      case "conversations.open":
+        return this.openReply(args);
+      case "conversations.members": {
+        const channel = String(args.channel ?? "");
+        const members = this.membersOf(channel);
+        if (!members) return { body: { ok: false, error: "channel_not_found" } };
+        return { body: { ok: true, members, response_metadata: { next_cursor: "" } } };
       }
       case "files.getUploadURLExternal": {
         const length = Number(args.length);

@@ -15,6 +15,7 @@ import {
   type SchedulerLogger,
 } from "./nudges/scheduler.ts";
 import { type Clock, realClock } from "./nudges/sender.ts";
+import { PairRounds, type PairsSlack } from "./pairs/rounds.ts";
 import { createSearch, type Search } from "./search/search.ts";
 import { Deliveries } from "./storage/dedupe.ts";
 import type { Store } from "./storage/store.ts";
@@ -43,6 +44,8 @@ export interface Services {
   retention?: Retention;
   /** `/listings`: followed sources, polled on the nudges' tick. */
   listings: ListingsFeed;
+  /** `/pairs`: weekly mock-interview pairs, posted through the nudge scheduler. */
+  pairs: PairRounds;
 }
 
 export interface ServiceOptions {
@@ -58,12 +61,20 @@ export interface ServiceOptions {
   listingsOutlet?: ListingsOutlet;
   /** LISTINGS_POLL_MINUTES (default 30). */
   listingsPollMinutes?: number;
+  /** The Slack calls `/pairs` makes (channel members, group DMs); wired to Slack by the app. */
+  pairsSlack?: PairsSlack;
 }
 
 /** Used when the app wires no outlet (tools and tests that never follow listings). */
 const unwiredOutlet: ListingsOutlet = {
   post: async () => ({ ok: false, error: "listings_outlet_not_wired" }),
   update: async () => ({ ok: false, error: "listings_outlet_not_wired" }),
+};
+
+/** Used when the app wires no Slack calls for `/pairs` (tools and tests that never pair). */
+const unwiredPairsSlack: PairsSlack = {
+  members: async () => ({ ok: false, error: "pairs_slack_not_wired" }),
+  openGroup: async () => ({ ok: false, error: "pairs_slack_not_wired" }),
 };
 
 /** Builds the services over a loaded knowledge base and an open store. */
@@ -76,11 +87,21 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const search = createSearch(kb);
   const { installations } = options;
   const tracker = new Tracker(store, now);
+  const progress = new ChecklistProgress(store, now);
+  const pairs = new PairRounds({
+    store,
+    kb,
+    progress,
+    channels,
+    slack: options.pairsSlack ?? unwiredPairsSlack,
+    clock,
+    logger,
+  });
   return {
     kb,
     search,
     store,
-    progress: new ChecklistProgress(store, now),
+    progress,
     feedback: new Feedback(store, now),
     gaps: new UnansweredQuestions(store, now),
     learned: new LearnedPhrasings(store, search, now),
@@ -104,6 +125,7 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       logger,
       ...(installations ? { workspaces: installations } : {}),
       tracker,
+      sources: [pairs],
     }),
     tracker,
     followUps: new FollowUps({ store, tracker, deliver: options.deliver, logger }),
@@ -118,6 +140,7 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       logger: options.logger ?? console,
       pollMinutes: options.listingsPollMinutes ?? 30,
     }),
+    pairs,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   createNudgeClient,
 } from "../../src/listeners/nudges/deliver.ts";
 import { createTeamClients } from "../../src/listeners/nudges/team-clients.ts";
+import { createPairsSlack } from "../../src/listeners/pairs/slack.ts";
 import { createServices, prepareServices, type Services } from "../../src/services/index.ts";
 import { Installations } from "../../src/services/installations/installations.ts";
 import { TokenCipher } from "../../src/services/installations/token-cipher.ts";
@@ -121,6 +122,7 @@ export async function startHarness(
     deliver: createDeliver(nudgeClient),
     find: createFind(nudgeClient),
     listingsOutlet: createListingsOutlet(nudgeClient),
+    pairsSlack: createPairsSlack(nudgeClient),
     listingsPollMinutes: config.listingsPollMinutes,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),

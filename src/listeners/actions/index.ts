@@ -16,6 +16,7 @@ import { pendingDeadline } from "../../services/deadlines/deadlines.ts";
 import type { Services } from "../../services/index.ts";
 import type { HomePublisher } from "../home.ts";
 import type { Organizers } from "../organizers.ts";
+import { registerPairsActions } from "../pairs/actions.ts";
 import { learnedReview } from "../review.ts";
 import { apologizeWith, respondOrEphemeral } from "../safely.ts";
 import { registerTrackerActions } from "../tracker/actions.ts";
@@ -288,6 +289,7 @@ export function registerActions(
   });
 
   registerTrackerActions(on, services, home);
+  registerPairsActions(on, services);
 
   // Any other action id (a button from an older version of a message, a link button) is acknowledged
   // at once, so Slack shows no error. It runs beside the listeners above (Bolt runs every match).

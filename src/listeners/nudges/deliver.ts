@@ -1,8 +1,19 @@
 import { ErrorCode, LogLevel, type WebAPICallError, WebClient } from "@slack/web-api";
 import { renderNudgePlainText, renderReminder, renderWeeklyNudge } from "../../blocks/deadlines.ts";
+import {
+  renderPairsFollowUp,
+  renderPairsIntro,
+  renderPairsSignUp,
+  renderPairsSkipped,
+} from "../../blocks/pairs.ts";
 import { renderFollowUp } from "../../blocks/tracker.ts";
 import type { Config } from "../../config.ts";
-import type { Deliver, FindPosted, NudgeTag } from "../../services/nudges/scheduler.ts";
+import type {
+  Deliver,
+  FindPosted,
+  NudgeContent,
+  NudgeTag,
+} from "../../services/nudges/scheduler.ts";
 import type { PostOutcome } from "../../services/nudges/sender.ts";
 
 /** The message metadata event type nudges are posted with, so they can be found again. */
@@ -23,7 +34,7 @@ export type ClientFor = (teamId: string) => Promise<WebClient | undefined>;
  * One client (one workspace), or the client of each nudge's workspace (multi-workspace mode). A
  * failure to get one (the store, a token refresh) is certain: nothing was sent.
  */
-function clientsOf(
+export function clientsOf(
   clients: WebClient | ClientFor,
 ): (teamId: string) => Promise<WebClient | PostOutcome> {
   if (typeof clients !== "function") return async () => clients;
@@ -84,16 +95,31 @@ export function createDeliver(clients: WebClient | ClientFor): Deliver {
     }
   };
   return async (content, tag) => {
-    const rendered =
-      content.kind === "weekly"
-        ? renderWeeklyNudge(content)
-        : content.kind === "reminder"
-          ? renderReminder(content)
-          : renderFollowUp(content);
+    const rendered = render(content);
     const outcome = await post(content.channelId, rendered, tag);
     if (outcome.ok || !CONTENT_REFUSED.has(outcome.error)) return outcome;
     return post(content.channelId, renderNudgePlainText(rendered), tag);
   };
+}
+
+/** Any scheduled post (nudge, reminder, tracker follow-up, `/pairs` post) as a message. */
+function render(content: NudgeContent) {
+  switch (content.kind) {
+    case "weekly":
+      return renderWeeklyNudge(content);
+    case "reminder":
+      return renderReminder(content);
+    case "follow-up":
+      return renderFollowUp(content);
+    case "pairs-signup":
+      return renderPairsSignUp(content);
+    case "pairs-skipped":
+      return renderPairsSkipped(content);
+    case "pairs-intro":
+      return renderPairsIntro(content);
+    case "pairs-followup":
+      return renderPairsFollowUp(content);
+  }
 }
 
 /**

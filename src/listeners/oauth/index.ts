@@ -17,7 +17,9 @@ export const BOT_SCOPES = [
   "im:history",
   "im:read",
   "im:write",
+  "mpim:history",
   "mpim:read",
+  "mpim:write",
   "users:read",
 ] as const;
 

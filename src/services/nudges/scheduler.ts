@@ -5,6 +5,7 @@ import { AppError, ErrorCode } from "../../errors.ts";
 import type { Deadline, Deadlines } from "../deadlines/deadlines.ts";
 import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import type { Prompt } from "../knowledge-base/schema.ts";
+import type { PairsContent } from "../pairs/rounds.ts";
 import { atLocal, daysUntil, latestRun, localDate, weekKey } from "../scheduling/time.ts";
 import type { Collection, Store } from "../storage/store.ts";
 import type { FollowUp } from "../tracker/follow-ups.ts";
@@ -48,7 +49,7 @@ export interface DeadlineReminder {
   daysLeft: number;
 }
 
-export type NudgeContent = WeeklyNudge | DeadlineReminder | FollowUp;
+export type NudgeContent = WeeklyNudge | DeadlineReminder | FollowUp | PairsContent;
 
 /**
  * Identifies one message in Slack: it is posted carrying `id` (as message metadata), so it can be
@@ -110,10 +111,33 @@ type Sent = z.infer<typeof SentSchema>;
  */
 export const STALE_CLAIM_MS = 15 * 60 * 1000;
 
-interface Candidate {
+/** Where a scheduled post goes: `key` paces posts (one a second per key). */
+export interface PostTarget {
+  key: string;
+  teamId: string;
+  channelId: string;
+}
+
+/**
+ * One message to post exactly once under `claim` (its key in the store's "sent" collection).
+ * `gone`: what to do when Slack says the bot can no longer post there (default: pause the
+ * channel's nudges).
+ */
+export interface ScheduledPost {
   claim: string;
-  channel: ScheduledChannel;
+  channel: PostTarget;
   build: () => Promise<NudgeContent>;
+  gone?: (error: string) => Promise<void>;
+}
+type Candidate = ScheduledPost;
+
+/**
+ * Other weekly features (e.g. `/pairs`) that post through this scheduler: each tick asks every
+ * source for the posts due now; the scheduler claims and posts each exactly once, as nudges are.
+ */
+export interface PostSource {
+  /** What is due at `now`, leaving out workspaces in `paused`. */
+  due(now: Date, paused: ReadonlySet<string>): Promise<ScheduledPost[]>;
 }
 
 export interface TickReport {
@@ -168,6 +192,8 @@ export class NudgeScheduler {
       tracker?: Tracker;
       /** This process (tests pretend to be several). */
       owner?: ClaimOwner;
+      /** Other features' posts, due on the same tick (see PostSource). */
+      sources?: readonly PostSource[];
     },
   ) {
     this.sent = deps.store.collection("sent", SentSchema);
@@ -213,7 +239,28 @@ export class NudgeScheduler {
       candidates.push({ claim, channel, build: () => this.weekly(channel, run, now) });
     }
     candidates.push(...(await this.reminders(scheduled, now)));
-    return this.post(candidates, now, skipped);
+    for (const source of this.deps.sources ?? []) {
+      try {
+        const due = await source.due(now, paused);
+        candidates.push(...due.filter((c) => !this.settled.has(c.claim)));
+      } catch (error) {
+        // One feature's failure (its store records, Slack) must not stop the nudges.
+        this.deps.logger.error(`could not work out the posts due: ${String(error)}`);
+      }
+    }
+    return this.post(dedupe(candidates), now, skipped);
+  }
+
+  /**
+   * Posts these right away, each exactly once under its claim (as a tick would), e.g. the pairs of
+   * `/pairs now`.
+   */
+  async postNowOnce(
+    posts: readonly ScheduledPost[],
+    now: Date = new Date(this.deps.clock.now()),
+  ): Promise<TickReport> {
+    if (this.stopping.signal.aborted) return { posted: 0, skipped: 0, failed: 0, paused: [] };
+    return this.post(dedupe(posts.filter((c) => !this.settled.has(c.claim))), now, 0);
   }
 
   /** `/nudges now`: this week's nudge for one channel, posted right away (not counted as the weekly one). */
@@ -376,7 +423,11 @@ export class NudgeScheduler {
             this.deps.logger.error(`could not record how posting ${claim} ended: ${String(error)}`);
           }
           if (result.status === "channel_gone")
-            this.deps.logger.warn(`paused nudges for ${channel.key}: ${result.error}`);
+            this.deps.logger.warn(
+              result.job.content.gone
+                ? `could not post ${claim}: ${result.error}`
+                : `paused nudges for ${channel.key}: ${result.error}`,
+            );
         },
       },
     );
@@ -465,7 +516,9 @@ export class NudgeScheduler {
     // Not posted for sure: release the claim (if this run took it) so a later tick can try again.
     // Maybe posted: keep it "posting"; the next tick looks for it in Slack first.
     if (held && !result.uncertain) await this.sent.delete(claim);
-    if (result.status === "channel_gone") {
+    if (result.status === "channel_gone" && result.job.content.gone) {
+      await result.job.content.gone(result.error ?? "channel_gone");
+    } else if (result.status === "channel_gone") {
       report.paused.push(channel.key);
       await this.deps.channels.pause(
         channel.teamId,
@@ -543,6 +596,12 @@ export class NudgeScheduler {
     this.damagedLogged.add(message);
     this.deps.logger.warn(`skipping the ${what}: ${message}`);
   }
+}
+
+/** One post per claim, however many times it was listed. */
+function dedupe(posts: readonly ScheduledPost[]): ScheduledPost[] {
+  const seen = new Set<string>();
+  return posts.filter((p) => !seen.has(p.claim) && Boolean(seen.add(p.claim)));
 }
 
 /** A claim this run holds: since when its message may be in Slack, and why it was taken over. */

@@ -27,7 +27,8 @@ export type Problem =
   | { code: "unknown_subcommand"; command: string; sub: string }
   | { code: "which_deadline" }
   | { code: "no_such_deadline"; id: string }
-  | { code: "nudges_on_usage" };
+  | { code: "nudges_on_usage" }
+  | { code: "pairs_on_usage" };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
