@@ -40,6 +40,7 @@ const OVER_REDIS = [
   "tests/integration/socket-mode-oauth.test.ts",
   "tests/integration/store-faults.test.ts",
   "tests/integration/tracker.test.ts",
+  "tests/integration/pairs.test.ts",
 ];
 
 const hasRedis = (() => {
