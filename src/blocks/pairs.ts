@@ -38,9 +38,13 @@ const SIGN_UP_TITLE = "Mock interviews this week — who's in?";
 
 const mention = (user: string) => `<@${user}>`;
 
-/** "<@A>, <@B> and <@C>". */
+/** Names listed in a status line at most; the rest are counted. */
+const MAX_NAMED = 40;
+
+/** "<@A>, <@B> and <@C>" (past 40 people: "…and 12 more"). */
 function people(users: readonly string[]): string {
-  const m = users.map(mention);
+  const m = users.slice(0, MAX_NAMED).map(mention);
+  if (users.length > MAX_NAMED) return `${m.join(", ")} and ${users.length - MAX_NAMED} more`;
   return m.length <= 1 ? (m[0] ?? "") : `${m.slice(0, -1).join(", ")} and ${m.at(-1)}`;
 }
 

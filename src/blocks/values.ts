@@ -90,7 +90,7 @@ const RoundId = z.string().regex(/^(\d{4}-W\d{2}|now-\d{1,15})$/);
 const RoundSchema = z.strictObject({ r: RoundId });
 /** "Did you meet?": the channel of the round, the round, and which pair of it. */
 const MeetSchema = z.strictObject({
-  c: z.string().regex(/^[CG][A-Z0-9]{2,30}$/),
+  c: z.string().regex(/^[CG][A-Z0-9]{1,30}$/),
   r: RoundId,
   i: z.number().int().min(0).max(500),
 });
