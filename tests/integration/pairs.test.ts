@@ -18,6 +18,11 @@ function buttons(call: RecordedCall | undefined): Array<{ action_id: string; val
     .flatMap((b) => (b.elements ?? []) as Array<{ action_id: string; value: string }>);
 }
 
+/** The group DM id a conversations.open call was answered with. */
+function dmOf(call: RecordedCall | undefined): string {
+  return String((call?.reply?.channel as { id?: string } | undefined)?.id);
+}
+
 const CHANNEL = "C0PAIRS";
 const PEOPLE = ["U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"];
 
@@ -132,7 +137,7 @@ describe("/pairs through the app", () => {
     await h.services.scheduler.tick();
     const [open] = h.slack.callsTo("conversations.open");
     expect(String(open?.args.users).split(",").sort()).toEqual(["U0ALICE", "U0BOB", "U0CAROL"]);
-    const dm = (open?.reply?.channel as { id: string }).id;
+    const dm = dmOf(open);
     expect(dm).toMatch(/^G/);
     const [intro] = h.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === dm);
     expect(allText(intro?.args)).toContain("Your mock interview trio this week");
@@ -186,7 +191,7 @@ describe("/pairs through the app", () => {
     expect(allText(now)).toContain("Paired 4 people into 2 groups");
     const opens = h.slack.callsTo("conversations.open");
     expect(opens).toHaveLength(2);
-    const dms = opens.map((c) => (c.reply?.channel as { id: string }).id);
+    const dms = opens.map(dmOf);
     for (const dm of dms) expect(h.slack.history(dm)).toHaveLength(1);
     const everyone = opens.flatMap((c) => String(c.args.users).split(",")).sort();
     expect(everyone).toEqual([...PEOPLE].sort());
