@@ -142,6 +142,12 @@ export async function startPlayground(
         const { user } = UserOnly.parse(await json(req));
         if (listingsFile) await addSampleOpening(listingsFile);
         await of(user).pollListings(user);
+      } else if (req.method === "POST" && url.pathname === "/api/pairs-join") {
+        const { user } = UserOnly.parse(await json(req));
+        await of(user).command(user, STUDY_CHANNEL.id, "/pairs join");
+      } else if (req.method === "POST" && url.pathname === "/api/pair-now") {
+        const { user } = UserOnly.parse(await json(req));
+        await of(user).command(user, STUDY_CHANNEL.id, "/pairs now");
       } else if (req.method === "POST" && url.pathname === "/api/nudge") {
         const { user } = UserOnly.parse(await json(req));
         await of(user).command(user, STUDY_CHANNEL.id, "/nudges now");

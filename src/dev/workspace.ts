@@ -204,9 +204,20 @@ export class Workspace extends EventEmitter {
       channel: STUDY_CHANNEL,
       messages: this.messages
         .filter((m) => !m.ephemeralTo || m.ephemeralTo === user)
-        .filter((m) => !m.channel.startsWith("D") || m.channel === dmOf(user)),
+        .filter((m) => !m.channel.startsWith("D") || m.channel === dmOf(user))
+        .filter((m) => !m.channel.startsWith("G") || this.groupsOf(user).includes(m.channel)),
+      /** The group DMs (e.g. a `/pairs` pair's) this user is in, with their people. */
+      groups: this.groupsOf(user).map((id) => ({
+        id,
+        users: this.slack.groupDms.get(id) ?? [],
+      })),
       home: this.homes.get(user) ?? null,
     };
+  }
+
+  /** The group DMs the bot opened (conversations.open with several users) that include `user`. */
+  private groupsOf(user: string): string[] {
+    return [...this.slack.groupDms].filter(([, users]) => users.includes(user)).map(([id]) => id);
   }
 
   private async event(event: Record<string, unknown>): Promise<void> {

@@ -222,4 +222,39 @@ describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)
     await page.locator(".msg", { hasText: "Globex,Data science intern" }).waitFor();
     expect(await page.locator(".problems").count()).toBe(0);
   }, 60_000);
+  it("mock-interview pairs: two users join from the page, Pair now, and the pair's DM appears for each of them only", async () => {
+    await page.click("nav [data-pane=channel]");
+    for (const [id, name] of [
+      ["U0ALICE", "alice"],
+      ["U0BOB", "bob"],
+    ] as const) {
+      await page.selectOption("#user", id);
+      await page.click("#pairs-join");
+      await page
+        .locator(".msg", { hasText: "You're in every mock-interview round in this channel" })
+        .last()
+        .waitFor();
+      expect(await page.locator("#user").inputValue(), name).toBe(id);
+    }
+    await page.click("#pair-now");
+    await page.locator(".msg", { hasText: "Paired 2 people into 1 group" }).waitFor();
+    for (const id of ["U0ALICE", "U0BOB"]) {
+      await page.selectOption("#user", id);
+      const link = page.locator("#groups .navlink");
+      await expect.poll(() => link.count()).toBe(1);
+      await link.click();
+      const intro = page.locator(".msg", { hasText: "Your mock interview pair this week" });
+      await intro.waitFor();
+      expect(await intro.textContent()).toContain("Agenda (45 minutes)");
+      expect(await intro.textContent()).toContain("Schedule it");
+    }
+    // Carol did not join: no group DM for her, and the pair's messages are not shown to her.
+    await page.selectOption("#user", "U0CAROL");
+    await page.click("nav [data-pane=channel]");
+    await expect.poll(() => page.locator("#groups .navlink").count()).toBe(0);
+    expect(await page.locator(".msg", { hasText: "Your mock interview pair" }).count()).toBe(0);
+    expect(await page.locator(".problems").count()).toBe(0);
+    await page.click("nav [data-pane=channel]");
+    await page.selectOption("#user", "U0ALICE");
+  }, 60_000);
 });
