@@ -23,6 +23,7 @@ import {
 import { openStore, type Store } from "../../../src/services/storage/store.ts";
 import { failingStore } from "../../helpers/failing-store.ts";
 import { memoryLogger } from "../../helpers/harness.ts";
+import { type RedisServer, skipRedis, startRedis } from "../../helpers/redis.ts";
 import { VirtualClock } from "../../helpers/virtual-clock.ts";
 
 let kb: KnowledgeBase;
@@ -86,7 +87,10 @@ function setup(
     clock,
     logger,
     sources: [pairs],
-    ...(options.owner ? { owner: { host: "elsewhere", pid: 1, instance: options.owner } } : {}),
+    // Another host each: neither can check whether the other's process is alive.
+    ...(options.owner
+      ? { owner: { host: `host-${options.owner}`, pid: 1, instance: options.owner } }
+      : {}),
     deliver: async (content, tag) => {
       const outcome = options.answer
         ? await options.answer(content)
@@ -457,5 +461,62 @@ describe("/pairs rounds", () => {
     clock.set("2027-01-13T11:58:00Z");
     await s.runUntil("2027-01-13T12:02:00Z");
     expect(posted(slack, "pairs-followup")).toHaveLength(1);
+  });
+
+  it("a group DM that cannot be opened yet (rate limited) is opened on a later tick, and its pair gets its DM once", async () => {
+    const clock = new VirtualClock(Date.parse("2027-01-10T12:00:00Z"));
+    const slack = fakeSlack(users(2));
+    let refusals = 2;
+    const s = setup(await openStore("memory://"), clock, slack, {
+      pairsSlack: {
+        openGroup: async (_team, group) =>
+          refusals-- > 0
+            ? { ok: false, error: "ratelimited" }
+            : { ok: true, value: `G${[...group].sort().join("")}` },
+      },
+    });
+    const signUp = await openRound(s, clock, slack);
+    for (const u of users(2)) await s.pairs.signUp(T, C, signUp?.roundId ?? "", u, "join");
+    await s.runUntil("2027-01-12T09:01:00Z");
+    expect(posted(slack, "pairs-intro")).toHaveLength(0);
+    await s.runUntil("2027-01-12T09:05:00Z");
+    expect(posted(slack, "pairs-intro")).toHaveLength(1);
+    expect(s.logger.lines.filter((l) => l.includes("ratelimited"))).toHaveLength(1);
+  });
+});
+
+describe.skipIf(skipRedis())("/pairs rounds over one Redis", () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it("two replicas racing every tick post one sign-up, pair once, and send one DM and one follow-up per pair", async () => {
+    const clock = new VirtualClock(Date.parse("2027-01-10T12:00:00Z"));
+    const slack = fakeSlack(users(7));
+    const storeA = await openStore(redis.url);
+    const storeB = await openStore(redis.url);
+    const a = setup(storeA, clock, slack, { owner: "A" });
+    const b = setup(storeB, clock, slack, { owner: "B" });
+    await a.pairs.turnOn(T, C, { weekday: 1, time: "09:00", timezone: "UTC" }, "U0ORG");
+    clock.set("2027-01-11T09:00:00Z");
+    await Promise.all([a.scheduler.tick(), b.scheduler.tick()]);
+    const [signUp] = posted(slack, "pairs-signup");
+    const round = signUp?.roundId ?? "";
+    await Promise.all(users(7).map((u, i) => (i % 2 ? a : b).pairs.signUp(T, C, round, u, "join")));
+    for (const at of ["2027-01-12T09:00:00Z", "2027-01-12T09:01:00Z", "2027-01-15T09:00:00Z"]) {
+      clock.set(at);
+      await Promise.all([a.scheduler.tick(), b.scheduler.tick()]);
+    }
+    expect(posted(slack, "pairs-signup")).toHaveLength(1);
+    const intros = posted(slack, "pairs-intro");
+    expect(intros.map((i) => i.users.length).sort()).toEqual([2, 2, 3]);
+    expect(intros.flatMap((i) => i.users).sort()).toEqual(users(7));
+    expect(posted(slack, "pairs-followup")).toHaveLength(3);
+    await storeA.close();
+    await storeB.close();
   });
 });
