@@ -198,6 +198,39 @@ describe("/pairs through the app", () => {
     expect(h.slack.problems()).toEqual([]);
   });
 
+  it("Slack faults on the pairs' DMs: a reset after Slack took one is found in the DM's history, a 429 is waited out, and each DM is posted once", async () => {
+    const channel = "C0FAULTS";
+    const six = ["U0F1", "U0F2", "U0F3", "U0F4", "U0F5", "U0F6"];
+    for (const user of six) h.slack.memberships[user] = [channel];
+    for (const user of six) await command("join", { user, channel });
+    let dmPosts = 0;
+    h.slack.respond("chat.postMessage", (args) => {
+      if (!String(args.channel).startsWith("G")) return undefined;
+      // The second DM post is rate limited once.
+      return ++dmPosts === 2
+        ? {
+            status: 429,
+            headers: { "retry-after": "3" },
+            body: { ok: false, error: "ratelimited" },
+          }
+        : undefined;
+    });
+    // The first DM is posted, but the connection is reset before Slack answers.
+    h.slack.fault("chat.postMessage", "reset-after-accept", (args) =>
+      String(args.channel).startsWith("G"),
+    );
+    const now = await command("now", { channel });
+    expect(allText(now)).toContain("Paired 6 people into 3 groups");
+    const dms = h.slack.callsTo("conversations.open").map(dmOf);
+    expect(new Set(dms).size).toBe(3);
+    for (const dm of dms) expect(h.slack.history(dm), dm).toHaveLength(1);
+    expect(h.slack.callsTo("conversations.history").length).toBeGreaterThan(0);
+    expect(clock.sleeps).toContain(3000);
+    // Ticks afterwards post nothing more.
+    await h.services.scheduler.tick();
+    for (const dm of dms) expect(h.slack.history(dm), dm).toHaveLength(1);
+  });
+
   it("/pairs help and /pairs off", async () => {
     const help = await command("help");
     expect(allText(help)).toContain("/pairs on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]");

@@ -208,7 +208,18 @@ export class PairRounds implements PostSource {
     };
     // Indexed first: an index entry whose channel is not on is ignored by the tick.
     await this.reindex(teamId, channelId, true);
-    await this.change(teamId, channelId, (c) => ({ ...c, schedule }));
+    try {
+      await this.change(teamId, channelId, (c) => ({ ...c, schedule }));
+    } catch (error) {
+      if (!isDamaged(error)) throw error;
+      // Setting a schedule again is how a damaged record is repaired (its rounds start afresh).
+      const k = key(teamId, channelId);
+      this.deps.logger.warn(
+        `replacing the damaged /pairs record of ${k}: ${(error as Error).message}`,
+      );
+      await this.records.set(k, { ...empty(teamId, channelId), schedule });
+    }
+    this.warned.delete(key(teamId, channelId));
     return schedule;
   }
 

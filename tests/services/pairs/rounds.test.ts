@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { ChecklistProgress } from "../../../src/services/checklists/progress.ts";
 import { Deadlines } from "../../../src/services/deadlines/deadlines.ts";
 import type { KnowledgeBase } from "../../../src/services/knowledge-base/knowledge-base.ts";
@@ -482,6 +483,28 @@ describe("/pairs rounds", () => {
     await s.runUntil("2027-01-12T09:05:00Z");
     expect(posted(slack, "pairs-intro")).toHaveLength(1);
     expect(s.logger.lines.filter((l) => l.includes("ratelimited"))).toHaveLength(1);
+  });
+});
+
+describe("/pairs records", () => {
+  it("a damaged channel record is skipped by the tick (logged once) and repaired by /pairs on", async () => {
+    const clock = new VirtualClock(Date.parse("2027-01-10T12:00:00Z"));
+    const slack = fakeSlack(users(2));
+    const store = await openStore("memory://");
+    const s = setup(store, clock, slack);
+    await s.pairs.turnOn(T, C, { weekday: 1, time: "09:00", timezone: "UTC" }, "U0ORG");
+    const raw = store.collection("pairs", z.unknown());
+    await raw.set(`${T}:${C}`, { teamId: T, channelId: C, rounds: "not a list" });
+    clock.set("2027-01-11T08:59:00Z");
+    await s.runUntil("2027-01-11T09:03:00Z");
+    expect(posted(slack, "pairs-signup")).toHaveLength(0);
+    expect(s.logger.lines.filter((l) => l.includes("until /pairs on is run again"))).toHaveLength(
+      1,
+    );
+    await s.pairs.turnOn(T, C, { weekday: 1, time: "09:10", timezone: "UTC" }, "U0ORG");
+    // Set at 09:04 for 09:10: this week's sign-up is still ahead, so it is posted today.
+    await s.runUntil("2027-01-11T09:12:00Z");
+    expect(posted(slack, "pairs-signup")).toHaveLength(1);
   });
 });
 
