@@ -76,6 +76,13 @@ export interface SearchTuning {
   phrasingWeight: number;
   /** How many of the best entries are re-ranked by their best phrasing. */
   rerankDepth: number;
+  /**
+   * A question whose known words carry less than this share of its weight ("how many *calories*
+   * in a *banana*") is declined unless the best hit scores at least `unknownTopicScore`: most of
+   * it is about something the knowledge base has never heard of.
+   */
+  minKnown: number;
+  unknownTopicScore: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -90,6 +97,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   bodyCoverage: 0.6,
   phrasingWeight: 0.15,
   rerankDepth: 20,
+  minKnown: 0.6,
+  unknownTopicScore: 0.25,
 };
 
 const ANSWER_KINDS: readonly EntryKind[] = ["faq", "topic", "role"];
@@ -593,9 +602,10 @@ export class Search {
   }
 
   /** The decline rule: is the best hit good enough to show as the answer? */
-  private confident({ score, coverage, task }: SearchSignals): boolean {
+  private confident({ score, coverage, known, task }: SearchSignals): boolean {
     if (task) return false;
-    const { minCoverage, minScore, strongScore } = this.tuning;
+    const { minCoverage, minScore, strongScore, minKnown, unknownTopicScore } = this.tuning;
+    if (known < minKnown && score < unknownTopicScore) return false;
     return (coverage >= minCoverage && score >= minScore) || score >= strongScore;
   }
 

@@ -74,6 +74,14 @@ export function keywords(text: string): Array<{ word: string; stem: string }> {
 
 const STEM_CACHE_SIZE = 50_000;
 
+/** "interviewers" → "interviewer", "boxes" → "box": a plural's singular, for synonym lookup. */
+function singular(word: string): string {
+  if (word.length > 4 && word.endsWith("es") && /(?:s|x|z|ch|sh)es$/.test(word)) {
+    return word.slice(0, -2);
+  }
+  return word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word;
+}
+
 /** A meaningful word of a text and its search key. */
 export interface Keyword {
   word: string;
@@ -115,7 +123,9 @@ export class TextAnalyzer {
         const stems = termWords.map(stem);
         if (stems.length === 0) continue;
         if (stems.length === 1) {
-          const key = stems[0] as string;
+          // Keyed by the word as written, not its stem: stems collide ("ats" and "at",
+          // "production" and "product", "openings" and "open source").
+          const key = termWords[0] as string;
           if (term !== first) this.single.set(key, canonical);
           const target = canonical[0]?.stem;
           if (target && canonical.length === 1) this.surfaces.set(termWords[0] as string, target);
@@ -143,7 +153,7 @@ export class TextAnalyzer {
         continue;
       }
       const word = all[i] as string;
-      const mapped = this.single.get(stems[i] as string);
+      const mapped = this.single.get(word) ?? this.single.get(singular(word));
       if (mapped) out.push(...mapped);
       else if (!isStopWord(word)) out.push({ word, stem: stems[i] as string });
     }
