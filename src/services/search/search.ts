@@ -22,6 +22,11 @@ export interface SearchResult {
   hits: SearchHit[];
   /** What the answer/decline decision was made on, for tuning and for "not sure" replies. */
   signals: SearchSignals;
+  /**
+   * When not answered: the hits close enough to offer as "Did you mean…?" (none for a question
+   * nothing comes near, which gets a plain "I don't know" instead of unrelated buttons).
+   */
+  suggestions: SearchHit[];
 }
 
 export interface SearchSignals {
@@ -83,6 +88,10 @@ export interface SearchTuning {
    */
   minKnown: number;
   unknownTopicScore: number;
+  /** A hit below this score is never offered as "Did you mean…?". */
+  minSuggestScore: number;
+  /** …nor one scoring less than this share of the best hit's. */
+  suggestShare: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -99,6 +108,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   rerankDepth: 20,
   minKnown: 0.6,
   unknownTopicScore: 0.25,
+  minSuggestScore: 0.15,
+  suggestShare: 0.6,
 };
 
 const ANSWER_KINDS: readonly EntryKind[] = ["faq", "topic", "role"];
@@ -476,7 +487,7 @@ export class Search {
     );
     const resolved = unique.map((kw) => this.resolve(kw.word, kw.stem));
     const totalIdf = resolved.reduce((sum, r) => sum + r.idf, 0);
-    if (totalIdf === 0) return { answered: false, hits: [], signals: NO_SIGNALS };
+    if (totalIdf === 0) return { answered: false, hits: [], signals: NO_SIGNALS, suggestions: [] };
 
     // Scores live in arrays reused across queries (search is synchronous): no per-query maps, so
     // the cost is the postings of the question's words and nothing else.
@@ -589,7 +600,10 @@ export class Search {
         entry,
       };
     });
-    return { answered, hits, signals };
+    const { minSuggestScore, suggestShare } = this.tuning;
+    const floor = Math.max(minSuggestScore, (hits[0]?.score ?? 0) * suggestShare);
+    const suggestions = answered ? [] : hits.filter((hit) => hit.score >= floor);
+    return { answered, hits, signals, suggestions };
   }
 
   /**

@@ -251,6 +251,18 @@ describe("declining questions mostly about something else", () => {
     const lenient = createSearch(kb, { minKnown: 0 });
     expect(lenient.search("how many calories in a banana").answered).toBe(true);
   });
+  it("offers no 'Did you mean' for a question nothing comes near, only for close ones", () => {
+    const far = search.search("who won the super bowl this year");
+    expect(far.answered).toBe(false);
+    expect(far.hits.length).toBeGreaterThan(0);
+    expect(far.suggestions).toEqual([]);
+    const near = search.search("hw do i talk about my kaggle comp so it doesnt sound copied");
+    expect(near.answered).toBe(false);
+    expect(near.suggestions.map((h) => h.id)).toContain("kaggle-worth-it");
+    for (const hit of near.suggestions) {
+      expect(hit.score).toBeGreaterThanOrEqual(DEFAULT_TUNING.minSuggestScore);
+    }
+  });
   it("still answers a strong match with a word it does not know", () => {
     const result = search.search("how many leetcode problems before my zorblax interview");
     expect(result.answered).toBe(true);
