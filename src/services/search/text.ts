@@ -26,6 +26,9 @@ const SPECIAL_TOKENS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\ba\/b\b/g, " ab "],
   [/c#/g, " csharp "],
   [/\.net\b/g, " dotnet "],
+  // "$25/hr", "8k a month": an amount of money is a question about pay.
+  [/\$\s?\d[\d,.]*k?|\b\d[\d,.]*\s?(?:k|usd|dollars?)\b/g, " pay "],
+  [/\/\s?(?:hr|hour|h)\b/g, " per hour "],
 ];
 
 /**
@@ -40,7 +43,7 @@ export function words(text: string): string[] {
   let folded = (
     /[^\p{ASCII}]/u.test(text) ? text.normalize("NFKD").replace(/\p{M}/gu, "") : text
   ).toLowerCase();
-  if (/[+/#.]/.test(folded)) {
+  if (/[+/#.$\d]/.test(folded)) {
     for (const [pattern, replacement] of SPECIAL_TOKENS)
       folded = folded.replace(pattern, replacement);
   }

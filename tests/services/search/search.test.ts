@@ -163,6 +163,11 @@ describe("synonyms", () => {
     expect(stems("open source projects")).not.toContain("job");
     expect(stems("new openings")).toContain("job");
   });
+  it("reads an amount of money as a question about pay", () => {
+    expect(words("is $25/hr low")).toEqual(["is", "pay", "per", "hour", "low"]);
+    expect(words("they offered 8k a month")).toEqual(["they", "offered", "pay", "a", "month"]);
+    expect(words("3 interviews from 100 apps")).toEqual(["3", "interviews", "from", "100", "apps"]);
+  });
   it("maps a listed word's plural too: interviewers are interviewers", () => {
     expect(stems("what do interviewers want")).toEqual(stems("what does the interview want"));
   });
