@@ -287,13 +287,20 @@ export class PairRounds implements PostSource {
         result = { ok: false, reason: "closed" };
         return c;
       }
-      const [into, outOf] = choice === "join" ? ["joined", "skipped"] : ["skipped", "joined"];
-      const already = round[into as "joined"].includes(userId);
-      const next: Round = {
-        ...round,
-        [into]: already ? round[into as "joined"] : [...round[into as "joined"], userId],
-        [outOf]: round[outOf as "joined"].filter((u) => u !== userId),
-      };
+      const already = (choice === "join" ? round.joined : round.skipped).includes(userId);
+      const without = (list: string[]) => list.filter((u) => u !== userId);
+      const next: Round =
+        choice === "join"
+          ? {
+              ...round,
+              joined: [...without(round.joined), userId],
+              skipped: without(round.skipped),
+            }
+          : {
+              ...round,
+              skipped: [...without(round.skipped), userId],
+              joined: without(round.joined),
+            };
       result = { ok: true, round: next, already };
       return { ...c, rounds: c.rounds.map((r) => (r.id === roundId ? next : r)) };
     });
@@ -358,6 +365,8 @@ export class PairRounds implements PostSource {
    */
   async pairNow(teamId: string, channelId: string, now = this.now()): Promise<ScheduledPost[]> {
     const k = key(teamId, channelId);
+    // Indexed first, so the tick posts the follow-ups even in a channel without weekly rounds.
+    await this.reindex(teamId, channelId, true);
     await this.change(teamId, channelId, (c) => {
       const open = c.rounds.find((r) => r.state === "open");
       if (open)
@@ -376,8 +385,6 @@ export class PairRounds implements PostSource {
       };
       return { ...c, rounds: keep([...c.rounds, round]) };
     });
-    // Indexed, so the tick posts the follow-ups even in a channel without weekly rounds.
-    await this.reindex(teamId, channelId, true);
     const record = await this.get(teamId, channelId);
     return this.duePosts(k, record, now, undefined);
   }
