@@ -289,8 +289,9 @@ export class PairRounds implements PostSource {
       }
       const already = (choice === "join" ? round.joined : round.skipped).includes(userId);
       const without = (list: string[]) => list.filter((u) => u !== userId);
-      const next: Round =
-        choice === "join"
+      const next: Round = already
+        ? round
+        : choice === "join"
           ? {
               ...round,
               joined: [...without(round.joined), userId],
