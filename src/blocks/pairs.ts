@@ -246,9 +246,11 @@ export function renderPairsStatus(status: PairsStatus, timezone: string): Messag
   const last = status.last;
   if (last)
     lines.push(
-      last.pairs === 0
-        ? `*Last round:* skipped (${last.participants} signed up).`
-        : `*Last round:* ${last.pairs} ${last.pairs === 1 ? "group" : "groups"} from ${last.participants} people; ${last.met} of ${last.pairs} met (${last.answered} answered “Did you meet?”).`,
+      last.dropped
+        ? `*Last round:* not paired (${last.dropped === "channel_gone" ? "I was no longer in this channel" : "I was down when it was due"}).`
+        : last.pairs === 0
+          ? `*Last round:* skipped (${last.participants} signed up).`
+          : `*Last round:* ${last.pairs} ${last.pairs === 1 ? "group" : "groups"} from ${last.participants} people; ${last.met} of ${last.pairs} met (${last.answered} answered “Did you meet?”).`,
     );
   else lines.push("*Last round:* none yet.");
   return message(lines.join("\n").replace(/[*`]/g, ""), [section(lines.join("\n"))]);

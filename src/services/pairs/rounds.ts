@@ -48,6 +48,8 @@ const RoundSchema = z.object({
   /** How many took part (after leaving out those no longer in the channel). */
   participants: z.number().int().min(0).optional(),
   groups: z.array(GroupSchema).default([]),
+  /** Why a skipped round had no pairs and no note: the app was down for days, or the bot left. */
+  dropped: z.enum(["too_late", "channel_gone"]).optional(),
 });
 export type Round = z.infer<typeof RoundSchema>;
 
@@ -144,7 +146,14 @@ export interface PairsStatus {
   standing: string[];
   /** The last round paired or skipped: pairs made, and how many said they met. */
   last:
-    | { id: string; pairs: number; participants: number; met: number; answered: number }
+    | {
+        id: string;
+        pairs: number;
+        participants: number;
+        met: number;
+        answered: number;
+        dropped?: Round["dropped"];
+      }
     | undefined;
 }
 
@@ -355,6 +364,7 @@ export class PairRounds implements PostSource {
             participants: last.participants ?? 0,
             met: last.groups.filter((g) => Object.values(g.met).includes("yes")).length,
             answered: last.groups.filter((g) => Object.keys(g.met).length > 0).length,
+            ...(last.dropped ? { dropped: last.dropped } : {}),
           }
         : undefined,
     };
@@ -475,7 +485,7 @@ export class PairRounds implements PostSource {
     if (round.state === "open" || !round.pairedAt) return [];
     const since = now.getTime() - Date.parse(round.pairedAt);
     if (round.state === "skipped") {
-      if (since >= POST_WINDOW_MS) return [];
+      if (since >= POST_WINDOW_MS || round.dropped) return [];
       const participants = round.participants ?? 0;
       return [
         {
@@ -530,7 +540,13 @@ export class PairRounds implements PostSource {
       const rounds = c.rounds.map(
         (r): Round =>
           r.state === "open"
-            ? { ...r, state: "skipped", pairedAt: run.toISOString(), participants: 0 }
+            ? {
+                ...r,
+                state: "skipped",
+                pairedAt: run.toISOString(),
+                participants: 0,
+                dropped: "too_late",
+              }
             : r,
       );
       const round: Round = {
@@ -559,8 +575,7 @@ export class PairRounds implements PostSource {
   ): Promise<Round | undefined> {
     const { teamId, channelId } = record;
     if (now.getTime() - Date.parse(round.pairAt) > GIVE_UP_MS) {
-      // Settled as of its pairing time: too late for a note in the channel.
-      return this.settleRound(teamId, channelId, round.id, new Date(round.pairAt), [], 0);
+      return this.settleRound(teamId, channelId, round.id, now, [], 0, "too_late");
     }
     const members = await this.deps.slack.members(teamId, channelId);
     if (!members.ok) {
@@ -568,8 +583,10 @@ export class PairRounds implements PostSource {
         `${k}:${round.id}:members`,
         `could not read the members of ${k} to pair round ${round.id}: ${members.error}; trying again next minute`,
       );
-      if (CHANNEL_GONE.has(members.error)) await this.pause(teamId, channelId, members.error);
-      return undefined;
+      if (!CHANNEL_GONE.has(members.error)) return undefined;
+      // The bot was removed from the channel: no pairs this round (nor a note it cannot post).
+      await this.pause(teamId, channelId, members.error);
+      return this.settleRound(teamId, channelId, round.id, now, [], 0, "channel_gone");
     }
     const inChannel = new Set(members.value);
     const people = participants(round, record.standing).filter((u) => inChannel.has(u));
@@ -588,6 +605,7 @@ export class PairRounds implements PostSource {
     now: Date,
     groups: string[][],
     count: number,
+    dropped?: Round["dropped"],
   ): Promise<Round | undefined> {
     const record = await this.change(teamId, channelId, (c) => ({
       ...c,
@@ -600,6 +618,7 @@ export class PairRounds implements PostSource {
                 pairedAt: now.toISOString(),
                 participants: count,
                 groups: groups.map((users) => ({ users, met: {} })),
+                ...(dropped ? { dropped } : {}),
               }
             : r,
       ),

@@ -508,6 +508,35 @@ describe("/pairs records", () => {
   });
 });
 
+describe("/pairs when the bot is removed from the channel", () => {
+  it("the round is dropped, weekly rounds pause, and status says so", async () => {
+    const clock = new VirtualClock(Date.parse("2027-01-10T12:00:00Z"));
+    const slack = fakeSlack(users(2));
+    let removed = false;
+    const s = setup(await openStore("memory://"), clock, slack, {
+      pairsSlack: {
+        members: async () =>
+          removed ? { ok: false, error: "not_in_channel" } : { ok: true, value: users(2) },
+      },
+    });
+    const signUp = await openRound(s, clock, slack);
+    for (const u of users(2)) await s.pairs.signUp(T, C, signUp?.roundId ?? "", u, "join");
+    removed = true;
+    await s.runUntil("2027-01-12T09:05:00Z");
+    expect(posted(slack, "pairs-intro")).toHaveLength(0);
+    expect(posted(slack, "pairs-skipped")).toHaveLength(0);
+    const status = await s.pairs.status(T, C);
+    expect(status.schedule?.pausedReason).toBe("not_in_channel");
+    expect(status.last).toMatchObject({ pairs: 0, dropped: "channel_gone" });
+    expect(status.next).toBeUndefined();
+    expect(status.open).toBeUndefined();
+    // Next Monday: no sign-up while paused.
+    clock.set("2027-01-18T08:59:00Z");
+    await s.runUntil("2027-01-18T09:05:00Z");
+    expect(posted(slack, "pairs-signup")).toHaveLength(1);
+  });
+});
+
 describe.skipIf(skipRedis())("/pairs rounds over one Redis", () => {
   let redis: RedisServer;
   beforeAll(async () => {
