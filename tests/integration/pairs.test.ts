@@ -243,10 +243,10 @@ describe("/pairs through the app", () => {
 describe("/pairs with the disk full", () => {
   let h: Harness;
   const disk = new FullDisk();
+  const clock = new VirtualClock(Date.parse("2027-01-10T12:00:00Z"));
   let n = 0;
 
   beforeAll(async () => {
-    const clock = new VirtualClock(Date.parse("2027-01-10T12:00:00Z"));
     h = await startHarness({ clock, store: storeOnDisk(disk, (e) => h.logger.error(e.message)) });
   });
   afterAll(async () => {
@@ -263,6 +263,32 @@ describe("/pairs with the disk full", () => {
     await h.running.idle();
     return reply?.args as Json;
   }
+
+  it("a Join click on the sign-up says nothing was saved, and the round has nobody in it", async () => {
+    h.slack.memberships.U0ALICE = ["C0FULL2"];
+    await sendCommand(h.base, "/pairs", "on monday 09:00 UTC", {
+      responseUrl: h.slack.responseUrl("on2"),
+      channel: "C0FULL2",
+    });
+    await h.slack.waitFor((c) => c.responseId === "on2");
+    clock.set("2027-01-11T09:00:30Z");
+    await h.services.scheduler.tick();
+    const [signUp] = h.slack.callsTo("chat.postMessage");
+    const [join] = buttons(signUp);
+    disk.full = true;
+    await sendAction(
+      h.base,
+      blockActions(
+        { type: "button", block_id: "b", ...join },
+        { user: "U0ALICE", channel: "C0FULL2", responseUrl: h.slack.responseUrl("join2") },
+      ),
+    );
+    await h.running.idle();
+    const [reply] = h.slack.calls.filter((c) => c.responseId === "join2");
+    expect(reply?.args.text).toBe(STORE_UNAVAILABLE_REPLY);
+    disk.full = false;
+    expect((await h.services.pairs.status("T0001", "C0FULL2")).open?.joined).toEqual([]);
+  });
 
   it("/pairs on and /pairs join say nothing was saved, and nothing is", async () => {
     disk.full = true;
