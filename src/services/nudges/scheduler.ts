@@ -512,13 +512,22 @@ export class NudgeScheduler {
       });
       return;
     }
+    const { gone } = result.job.content;
+    if (result.status === "channel_gone" && gone) {
+      // The bot cannot post there (e.g. a pair's group DM is gone): not tried again.
+      if (held)
+        await this.sent.set(claim, {
+          state: "skipped",
+          at: new Date(this.deps.clock.now()).toISOString(),
+        });
+      await gone(result.error ?? "channel_gone");
+      return;
+    }
     this.settled.delete(claim);
     // Not posted for sure: release the claim (if this run took it) so a later tick can try again.
     // Maybe posted: keep it "posting"; the next tick looks for it in Slack first.
     if (held && !result.uncertain) await this.sent.delete(claim);
-    if (result.status === "channel_gone" && result.job.content.gone) {
-      await result.job.content.gone(result.error ?? "channel_gone");
-    } else if (result.status === "channel_gone") {
+    if (result.status === "channel_gone") {
       report.paused.push(channel.key);
       await this.deps.channels.pause(
         channel.teamId,

@@ -509,6 +509,26 @@ describe("/pairs records", () => {
 });
 
 describe("/pairs when the bot is removed from the channel", () => {
+  it("a pair's DM Slack says is gone is not tried again every minute", async () => {
+    const clock = new VirtualClock(Date.parse("2027-01-10T12:00:00Z"));
+    const slack = fakeSlack(users(2));
+    let attempts = 0;
+    const s = setup(await openStore("memory://"), clock, slack, {
+      answer: (content) => {
+        if (content.kind !== "pairs-intro") return { ok: true, ts: "1.1" };
+        attempts++;
+        return { ok: false, error: "channel_not_found" };
+      },
+    });
+    const signUp = await openRound(s, clock, slack);
+    for (const u of users(2)) await s.pairs.signUp(T, C, signUp?.roundId ?? "", u, "join");
+    await s.runUntil("2027-01-12T09:30:00Z");
+    expect(attempts).toBe(1);
+    expect(posted(slack, "pairs-intro")).toHaveLength(0);
+    // The channel's weekly rounds carry on.
+    expect((await s.pairs.status(T, C)).schedule?.pausedReason).toBeUndefined();
+  });
+
   it("the round is dropped, weekly rounds pause, and status says so", async () => {
     const clock = new VirtualClock(Date.parse("2027-01-10T12:00:00Z"));
     const slack = fakeSlack(users(2));
