@@ -1,3 +1,6 @@
+import type { RespondFn } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import type { Message } from "../src/blocks/kit.ts";
 import {
   renderPairsHelp,
   renderPairsNobodyYet,
@@ -8,6 +11,7 @@ import {
   renderPairsStatus,
 } from "../src/blocks/pairs.ts";
 import { problemText } from "../src/blocks/problems.ts";
+import type { Services } from "../src/services/index.ts";
 import {
   nextRun,
   type Parsed,
@@ -84,75 +88,116 @@ export const pairsCommand: SlashCommand = {
   create:
     (services) =>
     async ({ command, ack, respond, client }) => {
-      await ack();
-      const { pairs, scheduler, clock } = services;
-      const { team_id: team, channel_id: channel, user_id: user } = command;
-      const now = () => new Date(clock.now());
-      const args = parsePairs(command.text);
-      switch (args.sub) {
-        case "problem":
-          await respond({
-            response_type: "ephemeral",
-            ...renderPairsHelp(problemText(args.problem)),
-          });
-          return;
-        case "help":
-          await respond({ response_type: "ephemeral", ...renderPairsHelp() });
-          return;
-        case "on": {
-          const timezone =
-            args.timezone ?? (await channelTimezone(services, client, team, channel, user));
-          const schedule = await pairs.turnOn(
-            team,
-            channel,
-            { weekday: args.weekday, time: args.time, timezone },
-            user,
-          );
-          await respond({
-            response_type: "in_channel",
-            ...renderPairsOn(schedule, nextRun(schedule, now()), user),
-          });
-          return;
-        }
-        case "off":
-          await respond({
-            response_type: "in_channel",
-            ...renderPairsOff(await pairs.turnOff(team, channel, user), user),
-          });
-          return;
-        case "join":
-        case "leave": {
-          const changed =
-            args.sub === "join"
-              ? await pairs.join(team, channel, user)
-              : await pairs.leave(team, channel, user);
-          await respond({ response_type: "ephemeral", ...renderPairsStanding(args.sub, changed) });
-          return;
-        }
-        case "status": {
-          const status = await pairs.status(team, channel);
-          const timezone = status.schedule?.timezone ?? "UTC";
-          await respond({ response_type: "ephemeral", ...renderPairsStatus(status, timezone) });
-          return;
-        }
-        case "now": {
-          const before = await pairs.status(team, channel);
-          if (!before.open && before.standing.length < 2) {
-            await respond({ response_type: "ephemeral", ...renderPairsNobodyYet() });
-            return;
-          }
-          const report = await scheduler.postNowOnce(await pairs.pairNow(team, channel));
-          const last = (await pairs.status(team, channel)).last;
-          await respond({
-            response_type: "ephemeral",
-            ...renderPairsNowResult({
-              groups: last?.pairs ?? 0,
-              participants: last?.participants ?? 0,
-              failed: report.failed,
-            }),
-          });
-          return;
-        }
+      let acked = false;
+      /** An answer known at once goes back in the ack itself: no second request to Slack. */
+      const answer = async (message: Message & { response_type: "ephemeral" | "in_channel" }) => {
+        acked = true;
+        await ack(message);
+      };
+      /** Slow work (Slack calls) is acknowledged first, then answered on the response_url. */
+      const ackFirst = async () => {
+        if (acked) return;
+        acked = true;
+        await ack();
+      };
+      try {
+        await route(services, parsePairs(command.text), command, {
+          answer,
+          ackFirst,
+          respond,
+          client,
+        });
+      } catch (error) {
+        // Acknowledged before the apology goes to the response_url (Slack waits 3 s at most).
+        await ackFirst();
+        throw error;
       }
     },
 };
+
+interface Replies {
+  answer(message: Message & { response_type: "ephemeral" | "in_channel" }): Promise<void>;
+  ackFirst(): Promise<void>;
+  respond: RespondFn;
+  client: WebClient;
+}
+
+/** Does what `/pairs …` asked, and answers. */
+async function route(
+  services: Services,
+  args: PairsArgs,
+  command: { team_id: string; channel_id: string; user_id: string },
+  { answer, ackFirst, respond, client }: Replies,
+): Promise<void> {
+  const { pairs, scheduler, clock } = services;
+  const { team_id: team, channel_id: channel, user_id: user } = command;
+  const now = () => new Date(clock.now());
+  switch (args.sub) {
+    case "problem":
+      await answer({ response_type: "ephemeral", ...renderPairsHelp(problemText(args.problem)) });
+      return;
+    case "help":
+      await answer({ response_type: "ephemeral", ...renderPairsHelp() });
+      return;
+    case "on": {
+      // Without a timezone, Slack is asked for the user's: acknowledged first.
+      if (!args.timezone) await ackFirst();
+      const timezone =
+        args.timezone ?? (await channelTimezone(services, client, team, channel, user));
+      const schedule = await pairs.turnOn(
+        team,
+        channel,
+        { weekday: args.weekday, time: args.time, timezone },
+        user,
+      );
+      const reply = {
+        response_type: "in_channel" as const,
+        ...renderPairsOn(schedule, nextRun(schedule, now()), user),
+      };
+      if (args.timezone) await answer(reply);
+      else await respond(reply);
+      return;
+    }
+    case "off":
+      await answer({
+        response_type: "in_channel",
+        ...renderPairsOff(await pairs.turnOff(team, channel, user), user),
+      });
+      return;
+    case "join":
+    case "leave": {
+      const changed =
+        args.sub === "join"
+          ? await pairs.join(team, channel, user)
+          : await pairs.leave(team, channel, user);
+      await answer({ response_type: "ephemeral", ...renderPairsStanding(args.sub, changed) });
+      return;
+    }
+    case "status": {
+      const status = await pairs.status(team, channel);
+      const timezone = status.schedule?.timezone ?? "UTC";
+      await answer({ response_type: "ephemeral", ...renderPairsStatus(status, timezone) });
+      return;
+    }
+    case "now": {
+      const before = await pairs.status(team, channel);
+      if (!before.open && before.standing.length < 2) {
+        await answer({ response_type: "ephemeral", ...renderPairsNobodyYet() });
+        return;
+      }
+      // Pairing reads the channel's members and opens group DMs: acknowledged first.
+      await ackFirst();
+      const report = await scheduler.postNowOnce(await pairs.pairNow(team, channel));
+      const last = (await pairs.status(team, channel)).last;
+      await respond({
+        response_type: "ephemeral",
+        ...renderPairsNowResult({
+          groups: last?.pairs ?? 0,
+          participants: last?.participants ?? 0,
+          failed: report.failed,
+        }),
+      });
+      return;
+    }
+  }
+}

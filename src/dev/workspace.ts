@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { POLL_NOW_ACTION } from "../blocks/listings.ts";
+import { messageProblems } from "./block-kit.ts";
 import { asSlackSends, blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
 import {
   type RecordedCall,
@@ -113,8 +114,34 @@ export class Workspace extends EventEmitter {
     });
     if (res.status !== 200)
       this.notice(channel, user, `The app answered ${command} with HTTP ${res.status}.`);
-    else if (res.text && res.text !== "") this.notice(channel, user, res.text);
+    else if (res.text && res.text !== "") this.acked(channel, user, res.text);
     return res.status;
+  }
+
+  /** A command answered in its ack's body (JSON, as Slack shows it), or plain text as a notice. */
+  private acked(channel: string, user: string, body: string): void {
+    let reply: Record<string, unknown> | undefined;
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (parsed && typeof parsed === "object") reply = parsed as Record<string, unknown>;
+    } catch {
+      reply = undefined;
+    }
+    if (!reply) {
+      this.notice(channel, user, body);
+      return;
+    }
+    const blocks = Array.isArray(reply.blocks) ? (reply.blocks as unknown[]) : undefined;
+    this.add({
+      id: this.nextTs(),
+      channel,
+      author: this.team.botUserId,
+      text: String(reply.text ?? ""),
+      ...(blocks ? { blocks } : {}),
+      ...(reply.response_type === "in_channel" ? {} : { ephemeralTo: user }),
+      problems: messageProblems(reply),
+      at: Date.now(),
+    });
   }
 
   /** A user posts a message: in a DM the bot gets `message.im`; in a channel, `app_mention` if it is mentioned. */

@@ -51,8 +51,13 @@ describe("/pairs through the app", () => {
       ...opts,
     });
     expect(ack.status).toBe(200);
-    const [reply] = await h.slack.waitFor((c) => c.responseId === id);
     await h.running.idle();
+    // Answered in the ack's body when the answer was known at once, else on the response_url.
+    if (ack.text) {
+      expect(h.slack.calls.filter((c) => c.responseId === id)).toEqual([]);
+      return JSON.parse(ack.text) as Json;
+    }
+    const [reply] = await h.slack.waitFor((c) => c.responseId === id);
     return reply?.args as Json;
   }
 
@@ -231,6 +236,41 @@ describe("/pairs through the app", () => {
     for (const dm of dms) expect(h.slack.history(dm), dm).toHaveLength(1);
   });
 
+  it("answers known at once come back in the ack itself; /pairs now and /pairs on without a timezone answer on the response_url", async () => {
+    for (const [i, text] of [
+      "help",
+      "status",
+      "join",
+      "leave",
+      "on mon 09:00 UTC",
+      "off",
+      "on someday 9",
+    ].entries()) {
+      const ack = await sendCommand(h.base, "/pairs", text, {
+        responseUrl: h.slack.responseUrl(`ack-${i}`),
+        channel: "C0ACK",
+      });
+      expect(ack.status).toBe(200);
+      const body = JSON.parse(ack.text) as Json;
+      expect(body.text, text).toBeTruthy();
+      expect(Array.isArray(body.blocks), text).toBe(true);
+    }
+    for (const [i, text] of ["now", "on mon 09:00"].entries()) {
+      h.slack.memberships.U0ALICE = ["C0ACK"];
+      await command("join", { channel: "C0ACK", user: "U0BOB" });
+      await command("join", { channel: "C0ACK", user: "U0ALICE" });
+      h.slack.memberships.U0BOB = ["C0ACK"];
+      const ack = await sendCommand(h.base, "/pairs", text, {
+        responseUrl: h.slack.responseUrl(`late-${i}`),
+        channel: "C0ACK",
+      });
+      expect(ack.text, text).toBe("");
+      await h.slack.waitFor((c) => c.responseId === `late-${i}`);
+    }
+    await h.running.idle();
+    expect(h.slack.problems()).toEqual([]);
+  });
+
   it("/pairs help and /pairs off", async () => {
     const help = await command("help");
     expect(allText(help)).toContain("/pairs on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]");
@@ -255,10 +295,12 @@ describe("/pairs with the disk full", () => {
 
   async function command(text: string) {
     const id = `f${++n}`;
-    await sendCommand(h.base, "/pairs", text, {
+    const ack = await sendCommand(h.base, "/pairs", text, {
       responseUrl: h.slack.responseUrl(id),
       channel: "C0FULL",
     });
+    // Acknowledged with nothing; the apology goes to the response_url.
+    expect(ack.text).toBe("");
     const [reply] = await h.slack.waitFor((c) => c.responseId === id);
     await h.running.idle();
     return reply?.args as Json;
@@ -266,11 +308,11 @@ describe("/pairs with the disk full", () => {
 
   it("a Join click on the sign-up says nothing was saved, and the round has nobody in it", async () => {
     h.slack.memberships.U0ALICE = ["C0FULL2"];
-    await sendCommand(h.base, "/pairs", "on monday 09:00 UTC", {
+    const on = await sendCommand(h.base, "/pairs", "on monday 09:00 UTC", {
       responseUrl: h.slack.responseUrl("on2"),
       channel: "C0FULL2",
     });
-    await h.slack.waitFor((c) => c.responseId === "on2");
+    expect(on.text).toContain("turned on weekly mock-interview pairs");
     clock.set("2027-01-11T09:00:30Z");
     await h.services.scheduler.tick();
     const [signUp] = h.slack.callsTo("chat.postMessage");
