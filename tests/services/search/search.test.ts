@@ -214,6 +214,8 @@ describe("search beyond names and phrasings", () => {
     expect(asksForATask("pls fix my code")).toBe(true);
     expect(asksForATask("ValueError: could not convert string to float")).toBe(true);
     expect(asksForATask("how do i write a cover letter")).toBe(false);
+    expect(asksForATask("ok so i have the posting, can you write my cover letter")).toBe(true);
+    expect(asksForATask("i'm nervous, how do i fix my resume gaps")).toBe(false);
     const result = search.search("write me an answer about precision vs recall");
     expect(result.answered).toBe(false);
     expect(result.hits[0]?.id).toBe("fraud");
