@@ -259,13 +259,13 @@ describe("declining questions mostly about something else", () => {
     expect(lenient.search("how many calories in a banana").answered).toBe(true);
   });
   it("offers no 'Did you mean' for a question nothing comes near, only for close ones", () => {
-    const far = search.search("who won the super bowl this year");
+    const far = search.search("how do I train my dog to sit");
     expect(far.answered).toBe(false);
     expect(far.hits.length).toBeGreaterThan(0);
     expect(far.suggestions).toEqual([]);
-    const near = search.search("hw do i talk about my kaggle comp so it doesnt sound copied");
+    const near = search.search("thoughts on the process overall");
     expect(near.answered).toBe(false);
-    expect(near.suggestions.map((h) => h.id)).toContain("kaggle-worth-it");
+    expect(near.suggestions.map((h) => h.id)).toContain("interview-rounds");
     for (const hit of near.suggestions) {
       expect(hit.score).toBeGreaterThanOrEqual(DEFAULT_TUNING.minSuggestScore);
     }
