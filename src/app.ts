@@ -6,7 +6,11 @@ import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
 import { createDeliver, createNudgeClient } from "./listeners/nudges/deliver.ts";
 import { createServices } from "./services/index.ts";
-import { BUNDLED_KB_DIR, loadKnowledgeBase } from "./services/knowledge-base/load.ts";
+import {
+  BUNDLED_KB_DIR,
+  BUNDLED_KB_SNAPSHOT,
+  loadKnowledgeBase,
+} from "./services/knowledge-base/load.ts";
 import { openStore } from "./services/storage/store.ts";
 import { createSlackApp } from "./slack-app.ts";
 
@@ -14,6 +18,7 @@ try {
   const config = loadConfig();
   const kb = await loadKnowledgeBase({
     dirs: config.kbDir ? [BUNDLED_KB_DIR, config.kbDir] : [BUNDLED_KB_DIR],
+    snapshot: BUNDLED_KB_SNAPSHOT,
   });
   const store = await openStore(config.storeUrl, (error) => console.error("store error:", error));
   const services = createServices(kb, store, { deliver: createDeliver(createNudgeClient(config)) });

@@ -90,6 +90,7 @@ function entryPoints(): { app: string[]; bare: string[] } {
     };
   }
   if (tool === "node" && file) {
+    // `npm run build` compiles both, side by side in dist/.
     return {
       app: [path.join(ROOT, file)],
       bare: [path.join(ROOT, path.dirname(file), "dev/bare-bolt.js")],
