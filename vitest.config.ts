@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { defineConfig } from "vitest/config";
 import type { Reporter, TestModule } from "vitest/node";
 
@@ -19,10 +20,58 @@ class SummaryLine implements Reporter {
   }
 }
 
+/** The integration suites that run a second time with the app over Redis (`TEST_STORE=redis`). */
+const OVER_REDIS = [
+  "tests/integration/app.test.ts",
+  "tests/integration/nudges.test.ts",
+  "tests/integration/socket-mode.test.ts",
+];
+
+const hasRedis = (() => {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+// In CI a missing redis-server fails the run (the project's global set-up cannot start it).
+const overRedis = hasRedis || Boolean(process.env.CI);
+if (!overRedis) {
+  console.warn(
+    "skipping the integration suites over Redis: redis-server is not installed (Debian/Ubuntu: apt-get install redis-server)",
+  );
+}
+
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
     reporters: ["default", new SummaryLine()],
     testTimeout: 15_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "app",
+          include: ["tests/**/*.test.ts"],
+          // `TEST_STORE=redis npx vitest run --project app tests/integration`: every harness over Redis.
+          ...(process.env.TEST_STORE === "redis"
+            ? { globalSetup: ["tests/helpers/redis-global.ts"] }
+            : {}),
+        },
+      },
+      ...(overRedis
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: "over-redis",
+                include: OVER_REDIS,
+                env: { TEST_STORE: "redis" },
+                globalSetup: ["tests/helpers/redis-global.ts"],
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

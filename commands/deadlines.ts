@@ -1,13 +1,19 @@
 import type { WebClient } from "@slack/web-api";
 import {
+  renderChannelFull,
   renderDeadlineAdded,
+  renderDeadlineConfirm,
   renderDeadlineList,
   renderDeadlineProblem,
   renderDeadlineRemoved,
   renderDeadlinesHelp,
 } from "../src/blocks/deadlines.ts";
-import { escapeText } from "../src/blocks/kit.ts";
-import { parseNewDeadline } from "../src/services/deadlines/deadlines.ts";
+import { problemText } from "../src/blocks/problems.ts";
+import {
+  isFarOff,
+  parseNewDeadline,
+  pendingDeadline,
+} from "../src/services/deadlines/deadlines.ts";
 import type { Services } from "../src/services/index.ts";
 import type { SlashCommand } from "./types.ts";
 
@@ -41,6 +47,7 @@ export async function userTimezone(client: WebClient, userId: string): Promise<s
 export const deadlinesCommand: SlashCommand = {
   name: "/deadlines",
   description: "This channel's application deadlines: add, list, remove",
+  channelsOnly: true,
   usageHint: "add <date> <title> [link] | list | remove <id> | help",
   create:
     (services) =>
@@ -53,17 +60,26 @@ export const deadlinesCommand: SlashCommand = {
       switch (sub.toLowerCase()) {
         case "add": {
           const timezone = await channelTimezone(services, client, team, channel, user);
-          const parsed = parseNewDeadline(rest, new Date(services.clock.now()), timezone);
+          const now = new Date(services.clock.now());
+          const parsed = parseNewDeadline(rest, now, timezone);
           if (!parsed.ok) {
             await respond({
               response_type: "ephemeral",
-              ...renderDeadlineProblem(escapeText(parsed.error)),
+              ...renderDeadlineProblem(problemText(parsed.problem)),
+            });
+            return;
+          }
+          if (isFarOff(parsed.value.date, now, timezone)) {
+            const pending = pendingDeadline.from(deadlines.newDeadlineId(), parsed.value, timezone);
+            await respond({
+              response_type: "ephemeral",
+              ...renderDeadlineConfirm(pending, pendingDeadline.encode(pending)),
             });
             return;
           }
           const added = await deadlines.add(team, channel, parsed.value, user, timezone);
           if (!added.ok) {
-            await respond({ response_type: "ephemeral", ...renderDeadlineProblem(added.error) });
+            await respond({ response_type: "ephemeral", ...renderChannelFull(added.limit) });
             return;
           }
           await respond({
@@ -88,9 +104,7 @@ export const deadlinesCommand: SlashCommand = {
           if (!id) {
             await respond({
               response_type: "ephemeral",
-              ...renderDeadlineProblem(
-                "Which one? Write `/deadlines remove &lt;id&gt;`; `/deadlines list` shows the ids.",
-              ),
+              ...renderDeadlineProblem(problemText({ code: "which_deadline" })),
             });
             return;
           }
@@ -98,9 +112,7 @@ export const deadlinesCommand: SlashCommand = {
           if (!removed) {
             await respond({
               response_type: "ephemeral",
-              ...renderDeadlineProblem(
-                `There is no deadline with id \`${escapeText(id)}\` in this channel. \`/deadlines list\` shows the ids.`,
-              ),
+              ...renderDeadlineProblem(problemText({ code: "no_such_deadline", id })),
             });
             return;
           }
@@ -114,7 +126,9 @@ export const deadlinesCommand: SlashCommand = {
         default:
           await respond({
             response_type: "ephemeral",
-            ...renderDeadlinesHelp(`I don't know \`/deadlines ${escapeText(sub)}\`.`),
+            ...renderDeadlinesHelp(
+              problemText({ code: "unknown_subcommand", command: "/deadlines", sub }),
+            ),
           });
       }
     },

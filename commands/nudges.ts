@@ -1,11 +1,12 @@
 import {
   renderNudgeNowProblem,
+  renderNudgesDamaged,
   renderNudgesHelp,
   renderNudgesOff,
   renderNudgesOn,
   renderNudgesStatus,
 } from "../src/blocks/deadlines.ts";
-import { escapeText } from "../src/blocks/kit.ts";
+import { problemText } from "../src/blocks/problems.ts";
 import {
   nextRun,
   parseTime,
@@ -22,6 +23,7 @@ import type { SlashCommand } from "./types.ts";
 export const nudgesCommand: SlashCommand = {
   name: "/nudges",
   description: "Weekly deadline and practice nudges in this channel",
+  channelsOnly: true,
   usageHint: "on <weekday> <HH:MM> [timezone] | off | status | now | help",
   create:
     (services) =>
@@ -36,9 +38,7 @@ export const nudgesCommand: SlashCommand = {
           if (!dayWord || !timeWord || extra.length > 0) {
             await respond({
               response_type: "ephemeral",
-              ...renderNudgesHelp(
-                "Write it as `/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]`, e.g. `/nudges on monday 09:00 America/New_York`.",
-              ),
+              ...renderNudgesHelp(problemText({ code: "nudges_on_usage" })),
             });
             return;
           }
@@ -51,7 +51,7 @@ export const nudgesCommand: SlashCommand = {
           if (problem && !problem.ok) {
             await respond({
               response_type: "ephemeral",
-              ...renderNudgesHelp(escapeText(problem.error)),
+              ...renderNudgesHelp(problemText(problem.problem)),
             });
             return;
           }
@@ -75,7 +75,12 @@ export const nudgesCommand: SlashCommand = {
           });
           return;
         case "status": {
-          const { schedule } = await channels.get(team, channel);
+          const state = await channels.inspect(team, channel);
+          if (state === "damaged") {
+            await respond({ response_type: "ephemeral", ...renderNudgesDamaged() });
+            return;
+          }
+          const { schedule } = state;
           const active = schedule?.enabled && !schedule.pausedReason;
           await respond({
             response_type: "ephemeral",
@@ -104,7 +109,9 @@ export const nudgesCommand: SlashCommand = {
         default:
           await respond({
             response_type: "ephemeral",
-            ...renderNudgesHelp(`I don't know \`/nudges ${escapeText(sub)}\`.`),
+            ...renderNudgesHelp(
+              problemText({ code: "unknown_subcommand", command: "/nudges", sub }),
+            ),
           });
       }
     },

@@ -1,24 +1,28 @@
+import { renderDidYouMean } from "../src/blocks/answers.ts";
 import {
   renderEntry,
-  renderGaps,
   renderNotFound,
+  renderOrganizersOnly,
   renderPrepHelp,
   renderSearchResults,
   renderTopicList,
 } from "../src/blocks/prep.ts";
+import { gapsReport, learnedReview } from "../src/listeners/review.ts";
 import type { SlashCommand } from "./types.ts";
 
 /**
- * `/prep` lists the topics; `/prep <topic>` shows its tips; `/prep <anything else>` searches;
- * `/prep gaps` shows the most-asked unanswered questions; `/prep help` explains.
+ * `/prep` lists the topics; `/prep <topic>` shows its tips; `/prep <anything else>` searches
+ * (offering "Did you mean…?" when unsure); `/prep gaps` shows organizers the unanswered questions
+ * and 👎 answers; `/prep learned` lets organizers review learned phrasings; `/prep help` explains.
  */
 export const prepCommand: SlashCommand = {
   name: "/prep",
   description: "Interview-prep tips by topic, or search the knowledge base",
-  usageHint: "[topic, e.g. behavioral, coding, leakage | any question | gaps | help]",
+  usageHint: "[topic, e.g. behavioral, coding, leakage | any question | gaps | learned | help]",
   create:
-    ({ kb, search, gaps }) =>
-    async ({ command, ack, respond }) => {
+    (services, { organizers }) =>
+    async ({ command, ack, respond, client }) => {
+      const { kb, search, gaps } = services;
       await ack();
       const text = command.text.trim();
       if (text === "") {
@@ -29,11 +33,20 @@ export const prepCommand: SlashCommand = {
         await respond({ response_type: "ephemeral", ...renderPrepHelp(kb.topics) });
         return;
       }
-      if (/^gaps$/i.test(text)) {
-        await respond({
-          response_type: "ephemeral",
-          ...renderGaps(await gaps.top(command.team_id, 15)),
-        });
+      const organizersOnly = /^(gaps|learned)$/i.exec(text)?.[1]?.toLowerCase();
+      if (organizersOnly) {
+        if (!(await organizers.check(client, command.team_id, command.user_id))) {
+          await respond({
+            response_type: "ephemeral",
+            ...renderOrganizersOnly(`/prep ${organizersOnly}`),
+          });
+          return;
+        }
+        const reply =
+          organizersOnly === "gaps"
+            ? await gapsReport(services, command.team_id)
+            : await learnedReview(services, command.team_id, 0);
+        await respond({ response_type: "ephemeral", ...reply });
         return;
       }
       const [topic] = search.named(text, "topic");
@@ -44,7 +57,12 @@ export const prepCommand: SlashCommand = {
       const result = search.search(text);
       if (!result.answered) {
         await gaps.record(command.team_id, text);
-        await respond({ response_type: "ephemeral", ...renderNotFound(text, kb.topics) });
+        await respond({
+          response_type: "ephemeral",
+          ...(result.hits.length > 0
+            ? renderDidYouMean(text, result.hits)
+            : renderNotFound(text, kb.topics)),
+        });
         return;
       }
       await respond({ response_type: "ephemeral", ...renderSearchResults(text, result.hits) });

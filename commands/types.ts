@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { Organizers } from "../src/listeners/organizers.ts";
 import type { Services } from "../src/services/index.ts";
 
 export type CommandHandler = (
@@ -13,5 +14,12 @@ export interface SlashCommand {
   description: string;
   /** Shown after the command name while typing. */
   usageHint: string;
-  create(services: Services): CommandHandler;
+  /** Works only in channels (it keeps per-channel data); in a DM it answers that it works in channels. */
+  channelsOnly?: boolean;
+  create(services: Services, context: CommandContext): CommandHandler;
+}
+
+/** What command handlers get besides the services: Slack-side helpers shared by listeners. */
+export interface CommandContext {
+  organizers: Organizers;
 }

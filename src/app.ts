@@ -4,8 +4,8 @@
  */
 import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
-import { createDeliver, createNudgeClient } from "./listeners/nudges/deliver.ts";
-import { createServices } from "./services/index.ts";
+import { createDeliver, createFind, createNudgeClient } from "./listeners/nudges/deliver.ts";
+import { createServices, prepareServices } from "./services/index.ts";
 import {
   BUNDLED_KB_DIR,
   BUNDLED_KB_SNAPSHOT,
@@ -20,8 +20,13 @@ try {
     dirs: config.kbDir ? [BUNDLED_KB_DIR, config.kbDir] : [BUNDLED_KB_DIR],
     snapshot: BUNDLED_KB_SNAPSHOT,
   });
-  const store = await openStore(config.storeUrl, (error) => console.error("store error:", error));
-  const services = createServices(kb, store, { deliver: createDeliver(createNudgeClient(config)) });
+  const store = await openStore(config.storeUrl, (error) => console.error(error.message));
+  const nudgeClient = createNudgeClient(config);
+  const services = createServices(kb, store, {
+    deliver: createDeliver(nudgeClient),
+    find: createFind(nudgeClient),
+  });
+  await prepareServices(services);
   const running = createSlackApp(config, services);
   await running.start();
   running.app.logger.info(

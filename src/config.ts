@@ -11,16 +11,57 @@ const WHERE = {
     "Slack app settings → Basic Information → App-Level Tokens (create one with the connections:write scope)",
   SLACK_API_URL: "only for a local stand-in of Slack, e.g. http://127.0.0.1:4000/api/",
   PORT: "any free TCP port, e.g. 3000",
-  STORE_URL: "sqlite://./var/internprep.sqlite (a file path), or memory:// for a throwaway store",
+  STORE_URL:
+    "sqlite://./var/internprep.sqlite (a file path), redis://[user:password@]host:6379[/db] or rediss://… (TLS) for a shared store, or memory:// for a throwaway store",
   LOG_LEVEL: "one of debug, info, warn, error",
   KB_DIR: "a folder of your own knowledge-base YAML files",
+  ORGANIZER_IDS:
+    "comma-separated Slack user ids, e.g. U012ABCDEF,U034GHIJKL (a profile → ⋮ → Copy member ID)",
 } as const;
+
+/** `sqlite://<path>`, `memory://`, or `redis[s]://[user:password@]host:port[/db]`. */
+const STORE_URL_PATTERN =
+  /^(sqlite:\/\/.+|memory:\/\/|rediss?:\/\/(?:[^:@/\s]*(?::[^@/\s]*)?@)?[^:@/\s]+:\d{1,5}(?:\/\d{1,2})?\/?)$/;
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(
     (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
     schema.optional(),
   );
+
+/** A Slack user id as Slack shows it ("Copy member ID"): U… or W…, capitals and digits. */
+const UserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
+
+/**
+ * `U012ABCDEF, U034GHIJKL` → `["U012ABCDEF", "U034GHIJKL"]`; empty → `[]`. Spaces around commas
+ * and a trailing comma are forgiven; anything that is not a user id is an error that names it.
+ */
+const UserIdList = z
+  .string()
+  .default("")
+  .transform((raw, ctx) => {
+    const ids = raw
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== "");
+    for (const id of ids) {
+      if (!UserId.safeParse(id).success) {
+        ctx.addIssue({
+          code: "custom",
+          message: `has "${id}", which is not a Slack user id (like U012ABCDEF)`,
+        });
+      }
+    }
+    return [...new Set(ids)];
+  });
+
+const StoreUrl = z
+  .string()
+  .regex(
+    STORE_URL_PATTERN,
+    "should be sqlite://<path>, redis://host:port[/db], rediss://… or memory://",
+  )
+  .default("sqlite://./var/internprep.sqlite");
 
 const EnvSchema = z.object({
   SLACK_BOT_TOKEN: z
@@ -41,17 +82,38 @@ const EnvSchema = z.object({
     .min(0, "should be 0-65535")
     .max(65535, "should be 0-65535")
     .default(3000),
-  STORE_URL: z
-    .string()
-    .regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://")
-    .default("sqlite://./var/internprep.sqlite"),
+  STORE_URL: StoreUrl,
   LOG_LEVEL: z
     .enum(["debug", "info", "warn", "error"], { error: "should be debug, info, warn or error" })
     .default("info"),
   KB_DIR: optional(z.string()),
+  ORGANIZER_IDS: UserIdList,
 });
 
 const isSet = (value: string | undefined) => value !== undefined && value.trim() !== "";
+
+/**
+ * The example values in `.env.example`, which pass the format checks but are not real tokens: a
+ * copied `.env` that still holds one is refused by name (a test keeps this in step with the file).
+ */
+export const PLACEHOLDERS = {
+  SLACK_BOT_TOKEN: "xoxb-your-bot-token",
+  SLACK_APP_TOKEN: "xapp-your-app-token",
+} as const;
+
+function placeholderIssues(env: NodeJS.ProcessEnv, httpMode: boolean) {
+  const issues: Array<{ name: string; message: string }> = [];
+  for (const [name, placeholder] of Object.entries(PLACEHOLDERS)) {
+    if (env[name]?.trim() !== placeholder) continue;
+    // In HTTP mode the app token is not used, so the example value left in place does no harm.
+    if (name === "SLACK_APP_TOKEN" && httpMode) continue;
+    issues.push({
+      name,
+      message: `is still the placeholder from .env.example (${placeholder}): replace it with your own`,
+    });
+  }
+  return issues;
+}
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -66,6 +128,8 @@ export interface Config {
   readonly storeUrl: string;
   readonly logLevel: LogLevel;
   readonly kbDir: string | undefined;
+  /** Users who are organizers besides the workspace's admins and owners (ORGANIZER_IDS). */
+  readonly organizerIds: readonly string[];
 }
 
 /**
@@ -82,13 +146,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     // Values already in the environment win over the file.
     process.loadEnvFile(envFile);
   }
+  const httpMode = isSet(env.SLACK_SIGNING_SECRET);
   const parsed = EnvSchema.safeParse(env);
-  const issues = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => ({
-        name: String(issue.path[0] ?? "environment"),
-        message: issue.message,
-      }));
+  const issues = [
+    ...placeholderIssues(env, httpMode),
+    ...(parsed.success ? [] : parsed.error.issues).map((issue) => ({
+      name: String(issue.path[0] ?? "environment"),
+      message: issue.message,
+    })),
+  ];
   // Checked apart from the schema so it is reported together with any other problem.
   if (!isSet(env.SLACK_SIGNING_SECRET) && !isSet(env.SLACK_APP_TOKEN)) {
     issues.push({
@@ -111,13 +177,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     mode: e.SLACK_SIGNING_SECRET ? "http" : "socket",
     botToken: e.SLACK_BOT_TOKEN,
     signingSecret: e.SLACK_SIGNING_SECRET,
-    appToken: e.SLACK_APP_TOKEN,
+    appToken: e.SLACK_APP_TOKEN === PLACEHOLDERS.SLACK_APP_TOKEN ? undefined : e.SLACK_APP_TOKEN,
     slackApiUrl: e.SLACK_API_URL,
     port: e.PORT,
     storeUrl: e.STORE_URL,
     logLevel: e.LOG_LEVEL,
     kbDir: e.KB_DIR,
+    organizerIds: Object.freeze([...e.ORGANIZER_IDS]),
   });
+}
+
+/**
+ * Just STORE_URL, for command-line tools that read the app's store without Slack credentials
+ * (`kb:export-learned`).
+ *
+ * @throws {AppError} `config_invalid` when STORE_URL is malformed.
+ * @example
+ * const url = storeUrlFromEnv(); // "sqlite://./var/internprep.sqlite" unless STORE_URL is set
+ */
+export function storeUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const raw = env.STORE_URL?.trim();
+  const parsed = StoreUrl.safeParse(raw ? raw : undefined);
+  if (!parsed.success) {
+    throw new AppError(
+      ErrorCode.ConfigInvalid,
+      `STORE_URL ${parsed.error.issues[0]?.message} (${WHERE.STORE_URL})`,
+    );
+  }
+  return parsed.data;
 }
 
 /**

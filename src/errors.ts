@@ -6,6 +6,12 @@ export const ErrorCode = {
   KnowledgeBaseInvalid: "knowledge_base_invalid",
   ConfigInvalid: "config_invalid",
   StoredValueInvalid: "stored_value_invalid",
+  /** The store could not read or write (disk full, read-only, damaged, unreachable). */
+  StoreUnavailable: "store_unavailable",
+  /** Slack refused the bot token at start-up (auth.test). */
+  SlackAuthFailed: "slack_auth_failed",
+  /** A request from a workspace other than the one the app is installed in. */
+  WrongWorkspace: "wrong_workspace",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,9 +1,24 @@
-import { type IncomingMessage, Server, type ServerResponse } from "node:http";
-import { App, LogLevel as BoltLogLevel, type CustomRoute, type Logger } from "@slack/bolt";
+import { type IncomingMessage, type RequestListener, Server, type ServerResponse } from "node:http";
+import {
+  App,
+  LogLevel as BoltLogLevel,
+  type CustomRoute,
+  HTTPReceiver,
+  type Logger,
+} from "@slack/bolt";
+import { WebClient } from "@slack/web-api";
 import type { Config } from "./config.ts";
+import { AppError, ErrorCode } from "./errors.ts";
 import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import { registerEvents } from "./listeners/events/index.ts";
+import { HomePublisher, type Timers } from "./listeners/home.ts";
+import {
+  checkBotToken,
+  type Installation,
+  installedWorkspaceOnly,
+} from "./listeners/installed-workspace.ts";
+import { Organizers } from "./listeners/organizers.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
 
@@ -31,6 +46,28 @@ export interface SlackAppOptions {
   logger?: Logger;
   /** Run the every-minute nudge tick (default true; tests driving a fake clock turn it off). */
   cron?: boolean;
+  /** Time and timers for coalescing App Home publishes (tests drive them by hand). */
+  timers?: Timers;
+}
+
+/** Slack signs each request with its time; one more than this far from now is refused. */
+const MAX_CLOCK_SKEW_S = 5 * 60;
+
+/**
+ * Refuses (401, as Bolt refuses a stale one) a request timestamped more than five minutes in the
+ * future: Bolt checks only the past, and a future-dated signed request could be replayed later.
+ */
+function refuseFutureRequests(listener: RequestListener, logger: () => Logger): RequestListener {
+  return (req, res) => {
+    const timestamp = Number(req.headers["x-slack-request-timestamp"]);
+    if (req.method === "POST" && timestamp > Date.now() / 1000 + MAX_CLOCK_SKEW_S) {
+      logger().warn(`refused a request timestamped ${timestamp}, more than 5 minutes ahead`);
+      res.writeHead(401, { "content-type": "text/plain" });
+      res.end();
+      return;
+    }
+    listener(req, res);
+  };
 }
 
 /**
@@ -48,35 +85,57 @@ export function createSlackApp(
 ): RunningApp {
   const { logger } = options;
   let ready = false;
+  let started = false;
   let stopCron: (() => Promise<void>) | undefined;
   const inFlight = new Set<Promise<unknown>>();
   const healthz: CustomRoute = {
     path: "/healthz",
     method: ["GET"],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(ready ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: ready }));
+      // Not ready, or the store cannot write: a balancer should send requests elsewhere.
+      const store = services.store.healthy();
+      res.writeHead(ready && store ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: ready && store, ...(store ? {} : { store: "unavailable" }) }));
     },
   };
+  const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
+  // Learned from auth.test at start-up; requests from any other workspace are refused.
+  let installation: Installation | undefined;
   const common = {
-    token: config.botToken,
+    authorize: installedWorkspaceOnly(config.botToken, () => installation),
     logLevel: LEVELS[config.logLevel],
     ...(logger ? { logger } : {}),
     // Not used by any listener; Bolt's default conversation store costs ~25% of throughput.
     convoStore: false as const,
-    customRoutes: [healthz],
-    clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {},
+    clientOptions,
   };
-  const app =
-    config.mode === "http"
-      ? new App({ ...common, signingSecret: config.signingSecret as string, port: config.port })
-      : new App({
-          ...common,
-          appToken: config.appToken as string,
-          socketMode: true,
-          // The Socket Mode client opens its connection with its own Web API client.
-          installerOptions: { port: config.port, clientOptions: common.clientOptions },
-        });
+  let app: App;
+  if (config.mode === "http") {
+    const receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret as string,
+      port: config.port,
+      customRoutes: [healthz],
+      logLevel: common.logLevel,
+      ...(logger ? { logger } : {}),
+    });
+    receiver.requestListener = refuseFutureRequests(receiver.requestListener, () => app.logger);
+    app = new App({ ...common, receiver });
+  } else {
+    app = new App({
+      ...common,
+      appToken: config.appToken as string,
+      socketMode: true,
+      customRoutes: [healthz],
+      // The Socket Mode client opens its connection with its own Web API client.
+      installerOptions: { port: config.port, clientOptions },
+    });
+  }
+  // Only for auth.test at start-up: a network failure there should stop start-up quickly.
+  const startupClient = new WebClient(config.botToken, {
+    ...clientOptions,
+    retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2000 },
+  });
+  const home = new HomePublisher(services, options.timers);
 
   // Work continues after ack(); track it so a shutdown can wait for it.
   app.use(async ({ next }) => {
@@ -99,18 +158,27 @@ export function createSlackApp(
     await next();
   });
 
-  registerCommands(app, services);
-  registerActions(app, services);
-  registerEvents(app, services);
+  const organizers = new Organizers(config.organizerIds, () => services.clock.now());
+  registerCommands(app, services, organizers);
+  registerActions(app, services, home, organizers);
+  registerEvents(app, services, home);
 
   app.error(async (error) => {
+    const original = (error as { original?: unknown }).original;
+    if (original instanceof AppError && original.code === ErrorCode.WrongWorkspace) {
+      app.logger.warn(original.message);
+      return;
+    }
     app.logger.error("unhandled error:", error);
   });
 
   return {
     app,
     async start() {
-      const server = await app.start();
+      // Before serving anything: a wrong or revoked token stops start-up with one clear line.
+      installation = await checkBotToken(startupClient);
+      started = true;
+      const server = await (config.mode === "http" ? app.start(config.port) : app.start());
       if (options.cron !== false) stopCron = startNudgeCron(services.scheduler, app.logger);
       ready = true;
       const address = server instanceof Server ? server.address() : null;
@@ -122,8 +190,9 @@ export function createSlackApp(
     async stop() {
       ready = false;
       await stopCron?.();
-      await app.stop();
+      if (started) await app.stop();
       await Promise.allSettled([...inFlight]);
+      await home.close();
       await services.store.close();
     },
   };

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig, PLACEHOLDERS, storeUrlFromEnv } from "../src/config.ts";
 
 const base = {
   SLACK_BOT_TOKEN: "xoxb-1-2-abc",
@@ -44,12 +46,67 @@ describe("config", () => {
         "SLACK_SIGNING_SECRET is missing: set it for HTTP mode, or set SLACK_APP_TOKEN",
       );
       expect(message).toContain("PORT should be a port number");
-      expect(message).toContain("STORE_URL should be sqlite://<path> or memory://");
+      expect(message).toContain(
+        "STORE_URL should be sqlite://<path>, redis://host:port[/db], rediss://… or memory://",
+      );
     }
     expect.assertions(5);
   });
 
+  it("accepts Redis store URLs, with or without credentials, database and TLS", () => {
+    for (const url of [
+      "redis://127.0.0.1:6379",
+      "redis://redis.internal:6379/2",
+      "redis://:s3cret@redis.internal:6379/0",
+      "redis://app:s3cret@redis.internal:6379",
+      "rediss://app:s3cret@redis.example.com:6380/1",
+    ]) {
+      expect(load({ ...base, STORE_URL: url }).storeUrl).toBe(url);
+    }
+    for (const url of ["redis://", "redis://host", "redis://host:port", "redis://host:6379/db"]) {
+      expect(() => load({ ...base, STORE_URL: url }), url).toThrowError(/STORE_URL should be/);
+    }
+  });
+
   it("treats empty variables as unset", () => {
     expect(load({ ...base, SLACK_APP_TOKEN: "", KB_DIR: " " }).kbDir).toBeUndefined();
+  });
+
+  it("refuses .env.example copied as it is, naming each placeholder still in it", () => {
+    const example = parseEnv(readFileSync(".env.example", "utf8"));
+    // The example's token values are exactly the placeholders config.ts knows.
+    expect(example.SLACK_BOT_TOKEN).toBe(PLACEHOLDERS.SLACK_BOT_TOKEN);
+    expect(example.SLACK_APP_TOKEN).toBe(PLACEHOLDERS.SLACK_APP_TOKEN);
+    expect(() => load(example)).toThrowError(
+      /SLACK_BOT_TOKEN is still the placeholder from \.env\.example \(xoxb-your-bot-token\)/,
+    );
+    expect(() => load(example)).toThrowError(
+      /SLACK_APP_TOKEN is still the placeholder from \.env\.example \(xapp-your-app-token\)/,
+    );
+  });
+
+  it("in HTTP mode, ignores the example app token but still refuses the example bot token", () => {
+    const http = { ...base, SLACK_APP_TOKEN: PLACEHOLDERS.SLACK_APP_TOKEN };
+    expect(load(http)).toMatchObject({ mode: "http", appToken: undefined });
+    expect(() => load({ ...http, SLACK_BOT_TOKEN: PLACEHOLDERS.SLACK_BOT_TOKEN })).toThrowError(
+      /SLACK_BOT_TOKEN is still the placeholder/,
+    );
+  });
+
+  it("reads ORGANIZER_IDS as a comma-separated list of user ids, forgiving spaces", () => {
+    expect(load(base).organizerIds).toEqual([]);
+    expect(load({ ...base, ORGANIZER_IDS: " U012ABC , W0XYZ9,,U012ABC, " }).organizerIds).toEqual([
+      "U012ABC",
+      "W0XYZ9",
+    ]);
+    expect(() => load({ ...base, ORGANIZER_IDS: "U012ABC, @alice" })).toThrowError(
+      /ORGANIZER_IDS has "@alice", which is not a Slack user id \(like U012ABCDEF\) \(comma-separated Slack user ids/,
+    );
+  });
+
+  it("gives the command-line tools STORE_URL without Slack credentials", () => {
+    expect(storeUrlFromEnv({})).toBe("sqlite://./var/internprep.sqlite");
+    expect(storeUrlFromEnv({ STORE_URL: "memory://" })).toBe("memory://");
+    expect(() => storeUrlFromEnv({ STORE_URL: "redis://x" })).toThrowError(/STORE_URL should be/);
   });
 });

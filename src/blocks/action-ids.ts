@@ -12,11 +12,27 @@ export const Actions = {
   openEntry: "entry_open",
   /** value: entry id */
   share: "share",
-  /** value: entry id */
+  /** value: `encodeVote` (entry id and question), or a plain entry id from older messages */
   helpful: "feedback_helpful",
-  /** value: entry id */
+  /** value: `encodeVote` (entry id and question), or a plain entry id from older messages */
   notHelpful: "feedback_not_helpful",
+  /** value: a pending deadline (JSON), added when its adder confirms a far-off date */
+  confirmDeadline: "deadline_confirm",
+  /** action_id prefix `answer_pick:<n>` (unique in its block); value: `encodePick` */
+  pick: "answer_pick",
+  /** value: `encodeReview` */
+  confirmLearned: "learned_confirm",
+  /** value: `encodeReview` */
+  rejectLearned: "learned_reject",
+  /** action_id prefix `learned_page:<prev|next>`; value: `encodePage` */
+  learnedPage: "learned_page",
 } as const;
+
+/** Matches every "Did you mean…?" button's action id: `answer_pick:<n>`. */
+export const PICK_ACTION = /^answer_pick:\d+$/;
+
+/** Matches the review's page buttons: `learned_page:prev`, `learned_page:next`. */
+export const LEARNED_PAGE_ACTION = /^learned_page:(prev|next)$/;
 
 /** Matches every checkbox group's action id: `skills_tick:<group>`. */
 export const TICK_ACTION = /^skills_tick:\d+$/;

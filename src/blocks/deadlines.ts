@@ -1,9 +1,23 @@
 import type { KnownBlock } from "@slack/types";
-import type { Deadline } from "../services/deadlines/deadlines.ts";
+import type { Deadline, PendingDeadline } from "../services/deadlines/deadlines.ts";
 import type { Schedule } from "../services/nudges/channels.ts";
 import type { DeadlineReminder, WeeklyNudge } from "../services/nudges/scheduler.ts";
 import { formatDate, formatInstant, weekdayName } from "../services/scheduling/time.ts";
-import { context, divider, escapeText, header, type Message, message, section } from "./kit.ts";
+import { needsReinstall } from "../slack-errors.ts";
+import { Actions } from "./action-ids.ts";
+import {
+  actions,
+  button,
+  context,
+  divider,
+  escapeText,
+  header,
+  LIMITS,
+  type Message,
+  message,
+  section,
+  truncate,
+} from "./kit.ts";
 
 /** "in 3 days", "tomorrow", "today". */
 export function daysLeftText(days: number): string {
@@ -51,6 +65,28 @@ export function renderDeadlineProblem(problem: string): Message {
   return message(problem, [
     section(`:warning: ${problem}`),
     context("Nothing was saved. `/deadlines help` shows every form."),
+  ]);
+}
+
+/** The channel holds as many upcoming deadlines as it may. */
+export function renderChannelFull(limit: number): Message {
+  return renderDeadlineProblem(
+    `This channel already has ${limit} upcoming deadlines; remove some with \`/deadlines remove &lt;id&gt;\` first.`,
+  );
+}
+
+/** A date after next year: asks before adding it, with a button that adds exactly this one. */
+export function renderDeadlineConfirm(pending: PendingDeadline, value: string): Message {
+  const when = formatDate(pending.date, pending.time);
+  const title = escapeText(pending.title);
+  return message(`${when} is more than a year away. Add “${title}” for ${when} anyway?`, [
+    section(
+      `:thinking_face: *${when}* is more than a year away; is that the date you meant for *${title}*?`,
+    ),
+    ...actions([button(`Yes, add it for ${when}`, Actions.confirmDeadline, value, "primary")]),
+    context(
+      "Nothing is saved until you press the button. If the date is a typo, run `/deadlines add` again with the right one.",
+    ),
   ]);
 }
 
@@ -139,6 +175,21 @@ export function renderReminder(reminder: DeadlineReminder): Message {
   );
 }
 
+/**
+ * A nudge or reminder as text only, for when Slack refuses its blocks (`invalid_blocks`,
+ * `msg_blocks_too_long`) or its length: the same words, within the text limit.
+ */
+export function renderNudgePlainText(rendered: Message): { text: string } {
+  const parts: string[] = [];
+  for (const block of rendered.blocks) {
+    if (block.type === "header") parts.push(`*${block.text.text}*`);
+    else if (block.type === "section" && block.text) parts.push(block.text.text);
+    else if (block.type === "context")
+      for (const element of block.elements) if ("text" in element) parts.push(element.text);
+  }
+  return { text: truncate(parts.join("\n\n") || rendered.text, LIMITS.fallbackText) };
+}
+
 const NUDGES_USAGE = [
   "`/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]` — e.g. `/nudges on monday 09:00 America/New_York` (no timezone: yours from Slack)",
   "`/nudges off` · `/nudges status` · `/nudges now` (post this week's nudge now) · `/nudges help`",
@@ -176,6 +227,13 @@ export function renderNudgesStatus(
   return message(text.replace(/[*`]/g, ""), [section(text)]);
 }
 
+/** `/nudges status` when the channel's stored settings fail their schema. */
+export function renderNudgesDamaged(): Message {
+  const text =
+    "This channel's nudge settings are *damaged* (they could not be read), so no nudges are posted here. Set them again with `/nudges on &lt;weekday&gt; &lt;HH:MM&gt; [timezone]`.";
+  return message(text.replace(/[*`]/g, ""), [section(`:warning: ${text}`)]);
+}
+
 export function renderNudgesOn(schedule: Schedule, next: Date, by: string): Message {
   return message(
     `Nudges on: every ${weekdayName(schedule.weekday)} at ${schedule.time} (${schedule.timezone})`,
@@ -204,7 +262,9 @@ export function renderNudgeNowProblem(error: string): Message {
   const text =
     error === "not_in_channel" || error === "channel_not_found" || error === "is_archived"
       ? `I couldn't post in this channel (\`${error}\`). Invite me with \`/invite @InternPrep\` and try again.`
-      : `I couldn't post the nudge (\`${error}\`). Please try again in a moment.`;
+      : needsReinstall(error)
+        ? `I couldn't post the nudge: Slack no longer accepts InternPrep's access to this workspace (\`${error}\`). Trying again won't help; please ask a workspace admin to reinstall the app.`
+        : `I couldn't post the nudge (\`${error}\`). Please try again in a moment.`;
   return message(text.replace(/`/g, ""), [section(`:warning: ${text}`)]);
 }
 
@@ -225,4 +285,10 @@ export function renderHomeDeadlines(
       `${deadlineLine(deadline, daysLeft, false)} · <#${channelId}>`,
   );
   return [header("Upcoming deadlines"), section(lines.join("\n"))];
+}
+
+/** `/deadlines` or `/nudges` typed in a DM: they keep a channel's deadlines and nudges. */
+export function renderChannelsOnly(command: string): Message {
+  const text = `${command} works in channels: it keeps a study group's deadlines and weekly nudges in the channel where you type it. Invite me to your group's channel with \`/invite @InternPrep\` and try \`${command}\` there.`;
+  return message(text.replace(/`/g, ""), [section(text)]);
 }

@@ -13,6 +13,7 @@ import {
   type Message,
   message,
   section,
+  sections,
   truncate,
 } from "./kit.ts";
 
@@ -85,30 +86,85 @@ export function renderPrepHelp(topics: readonly Topic[]): Message {
       "*/prep* gives interview-prep tips from InternPrep's knowledge base.\n" +
         "• `/prep` lists the topics\n• `/prep &lt;topic&gt;`, e.g. `/prep behavioral`, shows that topic's tips\n" +
         "• `/prep &lt;anything else&gt;`, e.g. `/prep how early should I apply`, searches everything\n" +
-        "• `/prep gaps` shows the questions people asked that I could not answer yet\n" +
+        "• `/prep gaps` shows organizers the questions I could not answer yet, and answers marked 👎\n" +
+        "• `/prep learned` lets organizers confirm or reject the questions I learned from “Did you mean…?” picks\n" +
         "Replies are only visible to you until you press *Share with the channel*. You can also DM me a question.",
     ),
     ...topicButtons(topics),
   ]);
 }
 
-/** `/prep gaps`: the most-asked unanswered questions, for organizers. */
-export function renderGaps(gaps: readonly Gap[]): Message {
-  if (gaps.length === 0) {
-    return message("No unanswered questions so far.", [
+/** An answer marked 👎, with the title of its entry, as `/prep gaps` lists it. */
+export interface DownvotedLine {
+  title: string;
+  question: string | null;
+  count: number;
+  lastAt: string;
+}
+
+/**
+ * `/prep gaps`, for organizers: the most-asked unanswered questions, and beside them the answers
+ * marked 👎 with the question that got each.
+ */
+export function renderGaps(
+  gaps: readonly Gap[],
+  downvoted: readonly DownvotedLine[] = [],
+): Message {
+  if (gaps.length === 0 && downvoted.length === 0) {
+    return message("No unanswered questions or 👎 answers so far.", [
       section(
-        "No unanswered questions so far. When someone asks me something I can't answer, it shows up here.",
+        "No unanswered questions or 👎 answers so far. When someone asks me something I can't answer, or marks an answer 👎, it shows up here.",
       ),
     ]);
   }
-  const lines = gaps.map(
-    (g) => `• ${escapeText(g.question)} — asked *${g.count}×*, last ${g.lastAskedAt.slice(0, 10)}`,
+  const blocks: KnownBlock[] = [header("Questions I couldn't answer yet")];
+  blocks.push(
+    ...(gaps.length > 0
+      ? sections(
+          gaps
+            .map(
+              (g) =>
+                `• ${escapeText(truncate(g.question, 200))} — asked *${g.count}×*, last ${g.lastAskedAt.slice(0, 10)}`,
+            )
+            .join("\n"),
+        )
+      : [context("None so far.")]),
   );
-  return message(`The ${gaps.length} most-asked questions I could not answer`, [
-    header("Questions I couldn't answer yet"),
-    section(lines.join("\n")),
+  blocks.push(header("Answers marked 👎"));
+  blocks.push(
+    ...(downvoted.length > 0
+      ? sections(
+          downvoted
+            .map((d) => {
+              const asked =
+                d.question === null
+                  ? "_(question not recorded)_"
+                  : `“${escapeText(truncate(d.question, 200))}”`;
+              return `• ${asked} → *${d.title}* — 👎 *${d.count}×*, last ${d.lastAt.slice(0, 10)}`;
+            })
+            .join("\n"),
+        )
+      : [context("None so far.")]),
+  );
+  blocks.push(
     context(
-      "Add answers in `data/faq.yml` (or your `KB_DIR`) and run `npm run kb:check`; see the README.",
+      "Add answers or phrasings in `data/faq.yml` (or your `KB_DIR`) and run `npm run kb:check`; see the README. Review learned phrasings with `/prep learned`.",
     ),
-  ]);
+  );
+  return message(
+    `${gaps.length} unanswered question(s) and ${downvoted.length} answer(s) marked 👎`,
+    blocks,
+  );
+}
+
+/** What a member who is not an organizer sees for `/prep gaps` or `/prep learned`. */
+export function renderOrganizersOnly(command: string): Message {
+  const text = `Sorry, \`${command}\` is only for the group's organizers: it shows questions members asked me, some of them in private messages, so I keep them to organizers (workspace admins and owners, and anyone the app's ORGANIZER_IDS setting lists). If you'd like a question answered, ask it here or tell an organizer.`;
+  return message(text, [section(text)]);
+}
+
+/** An entry picked from "Did you mean…?" in `/prep`: the entry with its share button, and a note. */
+export function renderPickedEntry(entry: Entry, note: KnownBlock | undefined): Message {
+  const shown = renderEntry(entry);
+  return message(shown.text, note ? [...shown.blocks, note] : shown.blocks);
 }

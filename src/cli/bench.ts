@@ -1,14 +1,21 @@
 /**
  * `npm run bench`: search latency (p50, p99) for one-word queries and 10-word questions, and
  * index build time, over the bundled knowledge base and synthetic copies of it x10 and x100.
- * The typo cache is off, so every query pays for its own fuzzy matching.
+ * The typo cache is off, so every query pays for its own fuzzy matching. Then store latency
+ * (get, set, claim, update) of SQLite and Redis, as ratios to the in-memory store.
  */
 import { spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { z } from "zod";
+import { redisMissing, startRedis } from "../dev/redis-server.ts";
 import { KnowledgeBase } from "../services/knowledge-base/knowledge-base.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../services/knowledge-base/load.ts";
 import type { Entry } from "../services/knowledge-base/schema.ts";
 import { createSearch, type Search } from "../services/search/search.ts";
+import { openStore, type Store } from "../services/storage/store.ts";
 
 const ONE_WORD = [
   "leakage",
@@ -121,3 +128,80 @@ const answered = cli.stdout.trimEnd().split("\n").length;
 console.log(
   `npm run ask --json, 100 questions on stdin: ${fmt(cliMs)} wall time, ${answered} lines (exit ${cli.status})`,
 );
+
+// Store latency: each operation timed alone, one after another (what one request waits for).
+const Progress = z.object({ roles: z.record(z.string(), z.array(z.string())), at: z.string() });
+type Op = "get" | "set" | "claim" | "update";
+const OPS: Op[] = ["get", "set", "claim", "update"];
+const STORE_ROUNDS = 2000;
+
+async function storeLatency(store: Store): Promise<Record<Op, { p50: number; p99: number }>> {
+  const c = store.collection("bench", Progress);
+  const value = (i: number) => ({
+    roles: { "ml-intern": ["project-story", "kaggle", `item-${i % 7}`] },
+    at: new Date(1_800_000_000_000 + i).toISOString(),
+  });
+  for (let i = 0; i < 100; i++) await c.set(`k${i}`, value(i));
+  const run: Record<Op, (i: number) => Promise<unknown>> = {
+    get: (i) => c.get(`k${i % 100}`),
+    set: (i) => c.set(`k${i % 100}`, value(i)),
+    claim: (i) => c.claim(`claim${i}`, value(i), 60_000),
+    update: (i) => c.update(`k${i % 100}`, (old) => ({ ...(old ?? value(i)), at: value(i).at })),
+  };
+  const out = {} as Record<Op, { p50: number; p99: number }>;
+  for (const op of OPS) {
+    for (let i = 0; i < 100; i++) await run[op](i); // warm up
+    const times: number[] = [];
+    for (let i = 0; i < STORE_ROUNDS; i++) {
+      const start = performance.now();
+      await run[op](i + 100);
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    out[op] = { p50: percentile(times, 50), p99: percentile(times, 99) };
+  }
+  return out;
+}
+
+const storeDir = await mkdtemp(path.join(tmpdir(), "internprep-bench-"));
+const redis = redisMissing ? undefined : await startRedis();
+try {
+  const stores: Array<[string, string]> = [
+    ["memory", "memory://"],
+    ["sqlite", `sqlite://${path.join(storeDir, "bench.sqlite")}`],
+    ...(redis ? ([["redis", redis.url]] as Array<[string, string]>) : []),
+  ];
+  const results: Record<string, Awaited<ReturnType<typeof storeLatency>>> = {};
+  for (const [name, url] of stores) {
+    const store = await openStore(url);
+    try {
+      results[name] = await storeLatency(store);
+    } finally {
+      await store.close();
+    }
+  }
+  const base = results.memory as Awaited<ReturnType<typeof storeLatency>>;
+  console.log(
+    `store latency, ${STORE_ROUNDS} sequential operations each: p50 / p99, and ×memory (the baseline measured in this run)`,
+  );
+  console.log("store   op      p50          p99          p50 ×memory  p99 ×memory");
+  for (const [name] of stores) {
+    for (const op of OPS) {
+      const r = results[name]?.[op] as { p50: number; p99: number };
+      console.log(
+        [
+          name.padEnd(7),
+          op.padEnd(7),
+          fmt(r.p50).padEnd(12),
+          fmt(r.p99).padEnd(12),
+          `${(r.p50 / base[op].p50).toFixed(1)}x`.padEnd(12),
+          `${(r.p99 / base[op].p99).toFixed(1)}x`,
+        ].join(" "),
+      );
+    }
+  }
+  if (!redis) console.log(`Redis not measured: ${redisMissing}`);
+} finally {
+  await redis?.stop();
+  await rm(storeDir, { recursive: true, force: true });
+}

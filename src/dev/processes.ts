@@ -24,7 +24,7 @@ export interface Spawned {
 
 /**
  * Runs a TypeScript entry point of this repository (e.g. `src/app.ts`) the way the npm scripts do,
- * through tsx, with the given environment and working directory.
+ * through tsx, with the given environment and working directory (and user, with `as`).
  *
  * @example
  * const app = runEntry("src/app.ts", { SLACK_BOT_TOKEN: "xoxb-…" }, "/tmp/x", (line) => console.log(line));
@@ -34,6 +34,7 @@ export function runEntry(
   env: NodeJS.ProcessEnv,
   cwd: string = ROOT,
   onLine: (line: string) => void = () => {},
+  as: { uid?: number; gid?: number } = {},
 ): Spawned {
   const child = spawn(
     process.execPath,
@@ -42,6 +43,7 @@ export function runEntry(
       cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],
+      ...as,
     },
   );
   const output: string[] = [];

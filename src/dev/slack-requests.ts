@@ -40,6 +40,21 @@ export async function send(
   return { status: res.status, text, ms: performance.now() - started };
 }
 
+/**
+ * What a user typed, as Slack delivers it to apps: `&`, `<` and `>` escaped as entities, and web
+ * links wrapped as `<https://…>`.
+ *
+ * @example
+ * asSlackSends("R&D https://acme.example/?a=1&b=2"); // "R&amp;D <https://acme.example/?a=1&amp;b=2>"
+ */
+export function asSlackSends(typed: string): string {
+  return typed
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/(^|\s)(https?:\/\/\S+)/g, "$1<$2>");
+}
+
 /** A slash command as Slack sends it (form-encoded). */
 export function slashCommand(
   command: string,

@@ -17,6 +17,28 @@ export interface RecordedCall {
   ok?: boolean;
   /** The body the stand-in answered with. */
   reply?: Record<string, unknown>;
+  /** A fault injected into this call (the app never saw `reply`). */
+  fault?: Fault;
+  /** The token the call was made with (Authorization header or `token` argument). */
+  token?: string;
+}
+
+/**
+ * Faults the stand-in can inject, as networks and Slack produce them:
+ * - `reset-after-accept`: the call is carried out (a message is posted), then the connection is
+ *   reset before the answer: the app cannot know whether it worked.
+ * - `timeout-after-accept`: the call is carried out and never answered (until the stand-in closes).
+ * - `reset-before-accept`: the connection is reset and nothing is done.
+ */
+export type Fault = "reset-after-accept" | "timeout-after-accept" | "reset-before-accept";
+
+/** A message the stand-in holds for conversations.history. */
+export interface StoredMessage {
+  ts: string;
+  text?: unknown;
+  blocks?: unknown;
+  metadata?: unknown;
+  bot_id: string;
 }
 
 export interface StubReply {
@@ -52,12 +74,25 @@ export class SlackStandIn extends EventEmitter {
   readonly calls: RecordedCall[] = [];
   private readonly stubs = new Map<string, Stub[]>();
   private readonly responders = new Map<string, Stub>();
-  private ts = 1_700_000_000;
-  users: Record<string, { tz?: string; name?: string }> = {};
+  private readonly faults: Array<{
+    method: string;
+    fault: Fault;
+    match: (args: Record<string, unknown>) => boolean;
+  }> = [];
+  /** Microseconds of the last ts handed out, so every ts is unique and increasing. */
+  private lastTs = 0;
+  /** Messages posted with chat.postMessage, per channel, oldest first. */
+  readonly messages = new Map<string, StoredMessage[]>();
+  /** Slack's clock, for message ts (tests on a virtual clock set it to theirs). */
+  now: () => number = Date.now;
+  /** Users users.info knows; admins and owners count as organizers. */
+  users: Record<string, { tz?: string; name?: string; isAdmin?: boolean; isOwner?: boolean }> = {};
   /** Channel ids each user is in, for users.conversations. */
   memberships: Record<string, string[]> = {};
   /** Delay every Web API answer by this many milliseconds (to measure under Slack-like latency). */
   latencyMs = 0;
+  /** While set, answers to that method wait (see `hold`). */
+  private held: { method: string; until: Promise<void> } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -87,6 +122,20 @@ export class SlackStandIn extends EventEmitter {
   /** Answers every call of a method for which `responder` returns a reply (until reset). */
   respond(method: string, responder: Stub): void {
     this.responders.set(method, responder);
+  }
+
+  /** Injects `fault` into the next call of `method` whose arguments match (once). */
+  fault(
+    method: string,
+    fault: Fault,
+    match: (args: Record<string, unknown>) => boolean = () => true,
+  ): void {
+    this.faults.push({ method, fault, match });
+  }
+
+  /** Every message in a channel, oldest first. */
+  history(channel: string): StoredMessage[] {
+    return this.messages.get(channel) ?? [];
   }
 
   /** Answers the next calls of a method with `reply` (once each) instead of the default. */
@@ -134,10 +183,35 @@ export class SlackStandIn extends EventEmitter {
     });
   }
 
+  /**
+   * Holds every answer to one method until the returned function is called, e.g. so several app
+   * processes can all start before any of their posts completes.
+   *
+   * @example
+   * const release = slack.hold("chat.postMessage");
+   * // …start the replicas…
+   * release();
+   */
+  hold(method: string): () => void {
+    let release = () => {};
+    this.held = {
+      method,
+      until: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    };
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.stubs.clear();
     this.responders.clear();
+    this.faults.length = 0;
+    this.messages.clear();
   }
 
   async close(): Promise<void> {
@@ -163,23 +237,90 @@ export class SlackStandIn extends EventEmitter {
       : method === "views.publish"
         ? blockKitProblems((args.view as { blocks?: unknown } | undefined)?.blocks, "view")
         : [];
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const token = bearer ?? (typeof args.token === "string" ? args.token : undefined);
     const call: RecordedCall = { method, args, problems, at: Date.now(), status: 200 };
+    if (token) call.token = token;
     if (response) call.responseId = response[1] as string;
+    if (this.held?.method === method) await this.held.until;
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const faultAt = this.faults.findIndex((f) => f.method === method && f.match(args));
+    const fault = faultAt >= 0 ? this.faults.splice(faultAt, 1)[0]?.fault : undefined;
+    if (fault === "reset-before-accept") {
+      this.calls.push({ ...call, status: 0, fault });
+      req.socket.destroy();
+      this.emit("call", this.calls.at(-1));
+      return;
+    }
     const stub = this.stubs.get(method)?.shift();
     const reply =
       stub?.(args) ?? this.responders.get(method)?.(args) ?? this.defaultReply(method, args);
     call.status = reply.status ?? 200;
     call.ok = reply.body.ok === true;
     call.reply = reply.body;
+    if (method === "chat.postMessage" && call.ok) this.keep(reply.body);
+    if (fault) {
+      call.fault = fault;
+      this.calls.push(call);
+      if (fault === "reset-after-accept") req.socket.destroy();
+      this.emit("call", call);
+      return;
+    }
     this.calls.push(call);
     res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
     res.end(JSON.stringify(reply.body));
     this.emit("call", call);
   }
 
+  /** A unique, increasing ts at the stand-in's `now`, like Slack's `1700000000.000100`. */
+  private nextTs(): string {
+    const micros = Math.max(this.now() * 1000, this.lastTs + 1);
+    this.lastTs = micros;
+    return `${Math.floor(micros / 1e6)}.${String(Math.floor(micros % 1e6)).padStart(6, "0")}`;
+  }
+
+  private keep(body: Record<string, unknown>): void {
+    const message = body.message as Record<string, unknown> | undefined;
+    const channel = String(body.channel);
+    if (!message) return;
+    const list = this.messages.get(channel) ?? [];
+    list.push({
+      ts: String(body.ts),
+      text: message.text,
+      blocks: message.blocks,
+      metadata: message.metadata,
+      bot_id: BOT_ID,
+    });
+    this.messages.set(channel, list);
+  }
+
+  /** conversations.history: newest first, after `oldest`, `limit` per page, metadata on request. */
+  private historyReply(args: Record<string, unknown>): StubReply {
+    const oldest = Number(args.oldest ?? 0);
+    const limit = Math.min(Number(args.limit ?? 100), 999);
+    const offset = Number(args.cursor ?? 0);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+    const all = this.history(String(args.channel))
+      .filter((m) => Number(m.ts) > oldest)
+      .reverse();
+    const page = all.slice(offset, offset + limit).map(({ metadata, ...m }) => ({
+      type: "message",
+      ...m,
+      ...(withMetadata && metadata ? { metadata } : {}),
+    }));
+    const more = offset + limit < all.length;
+    return {
+      body: {
+        ok: true,
+        messages: page,
+        has_more: more,
+        response_metadata: { next_cursor: more ? String(offset + limit) : "" },
+      },
+    };
+  }
+
   private defaultReply(method: string, args: Record<string, unknown>): StubReply {
-    const ts = `${this.ts++}.000100`;
+    const ts = this.nextTs();
     switch (method) {
       case "auth.test":
         return {
@@ -209,10 +350,18 @@ export class SlackStandIn extends EventEmitter {
         return {
           body: {
             ok: true,
-            user: { id, name: user.name ?? id.toLowerCase(), tz: user.tz ?? "UTC" },
+            user: {
+              id,
+              name: user.name ?? id.toLowerCase(),
+              tz: user.tz ?? "UTC",
+              is_admin: user.isAdmin === true,
+              is_owner: user.isOwner === true,
+            },
           },
         };
       }
+      case "conversations.history":
+        return this.historyReply(args);
       case "users.conversations": {
         const id = String(args.user);
         const channels = (this.memberships[id] ?? []).map((c) => ({ id: c }));

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
+import { asSlackSends, blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
 import { BOT_USER_ID, type RecordedCall, type SlackStandIn } from "./slack-stand-in.ts";
 
 /** The study group's channel in the local workspace. */
@@ -10,11 +10,14 @@ export interface LocalUser {
   id: string;
   name: string;
   tz: string;
+  /** A workspace admin: an organizer, who can run `/prep gaps` and `/prep learned`. */
+  organizer?: boolean;
 }
 
 export const LOCAL_USERS: readonly LocalUser[] = [
   { id: "U0ALICE", name: "alice", tz: "America/New_York" },
   { id: "U0BOB", name: "bob", tz: "Europe/Berlin" },
+  { id: "U0CAROL", name: "carol", tz: "Europe/London", organizer: true },
 ];
 
 /** A DM between a user and the bot. */
@@ -60,7 +63,7 @@ export class Workspace extends EventEmitter {
   ) {
     super();
     for (const user of LOCAL_USERS) {
-      slack.users[user.id] = { tz: user.tz, name: user.name };
+      slack.users[user.id] = { tz: user.tz, name: user.name, isAdmin: user.organizer === true };
       slack.memberships[user.id] = [STUDY_CHANNEL.id, dmOf(user.id)];
     }
     slack.on("call", (call: RecordedCall) => this.apply(call));
@@ -70,7 +73,11 @@ export class Workspace extends EventEmitter {
   async command(user: string, channel: string, text: string): Promise<number> {
     const [command = "", ...rest] = text.trim().split(/\s+/);
     const responseUrl = this.responseUrl({ channel, user });
-    const body = slashCommand(command, rest.join(" "), { user, channel, responseUrl });
+    const body = slashCommand(command, asSlackSends(rest.join(" ")), {
+      user,
+      channel,
+      responseUrl,
+    });
     const res = await send(this.app.base, body, "application/x-www-form-urlencoded", {
       secret: this.app.secret,
     });
@@ -84,7 +91,7 @@ export class Workspace extends EventEmitter {
   async say(user: string, channel: string, text: string): Promise<void> {
     const ts = this.nextTs();
     const mentioned = /@internprep\b/i.test(text);
-    const slackText = text.replace(/@internprep\b/gi, `<@${BOT_USER_ID}>`);
+    const slackText = asSlackSends(text).replace(/@internprep\b/gi, `<@${BOT_USER_ID}>`);
     this.add({ id: ts, channel, author: user, text: slackText, problems: [], at: Date.now() });
     if (channel.startsWith("D")) {
       await this.event({ type: "message", channel_type: "im", channel, user, text: slackText, ts });
@@ -121,7 +128,14 @@ export class Workspace extends EventEmitter {
       },
       ...(message.ephemeralTo
         ? {}
-        : { message: { ts: message.id, text: message.text, blocks: message.blocks ?? [] } }),
+        : {
+            message: {
+              ts: message.id,
+              text: message.text,
+              blocks: message.blocks ?? [],
+              ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+            },
+          }),
     });
     await send(this.app.base, body, "application/x-www-form-urlencoded", {
       secret: this.app.secret,

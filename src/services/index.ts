@@ -2,9 +2,15 @@ import { ChecklistProgress } from "./checklists/progress.ts";
 import { Deadlines } from "./deadlines/deadlines.ts";
 import { Feedback } from "./feedback/feedback.ts";
 import { UnansweredQuestions } from "./feedback/gaps.ts";
+import { LearnedPhrasings } from "./feedback/learned.ts";
 import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
 import { ChannelSettings } from "./nudges/channels.ts";
-import { type Deliver, NudgeScheduler, type SchedulerLogger } from "./nudges/scheduler.ts";
+import {
+  type Deliver,
+  type FindPosted,
+  NudgeScheduler,
+  type SchedulerLogger,
+} from "./nudges/scheduler.ts";
 import { type Clock, realClock } from "./nudges/sender.ts";
 import { createSearch, type Search } from "./search/search.ts";
 import { Deliveries } from "./storage/dedupe.ts";
@@ -18,6 +24,8 @@ export interface Services {
   progress: ChecklistProgress;
   feedback: Feedback;
   gaps: UnansweredQuestions;
+  /** Questions students matched to entries by picking a "Did you mean…?" suggestion. */
+  learned: LearnedPhrasings;
   deliveries: Deliveries;
   deadlines: Deadlines;
   channels: ChannelSettings;
@@ -28,6 +36,8 @@ export interface Services {
 export interface ServiceOptions {
   /** Posts a rendered nudge; wired to Slack by the app. */
   deliver: Deliver;
+  /** Looks for a tagged message in Slack; wired to Slack by the app. */
+  find?: FindPosted;
   clock?: Clock;
   logger?: SchedulerLogger;
 }
@@ -37,15 +47,24 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const clock = options.clock ?? realClock;
   const now = () => new Date(clock.now());
   const deadlines = new Deadlines(store, now);
-  const channels = new ChannelSettings(store, now);
+  const logger = options.logger ?? console;
+  const channels = new ChannelSettings(store, now, logger);
+  const search = createSearch(kb);
   return {
     kb,
-    search: createSearch(kb),
+    search,
     store,
     progress: new ChecklistProgress(store, now),
-    feedback: new Feedback(store),
+    feedback: new Feedback(store, now),
     gaps: new UnansweredQuestions(store, now),
-    deliveries: new Deliveries(store, () => clock.now()),
+    learned: new LearnedPhrasings(store, search, now),
+    deliveries: new Deliveries(store, {
+      now: () => clock.now(),
+      onStoreError: (id, error) =>
+        logger.error(
+          `could not record event ${id} as handled in the store (a retry reaching this process is still skipped): ${String(error)}`,
+        ),
+    }),
     deadlines,
     channels,
     scheduler: new NudgeScheduler({
@@ -54,9 +73,22 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       channels,
       deadlines,
       deliver: options.deliver,
+      ...(options.find ? { find: options.find } : {}),
       clock,
-      logger: options.logger ?? console,
+      logger,
     }),
     clock,
   };
+}
+
+/**
+ * Start-up work that needs the store: the search learns the phrasings organizers confirmed.
+ * Run once after `createServices`, before the app takes requests.
+ *
+ * @example
+ * const services = createServices(kb, store, { deliver });
+ * await prepareServices(services);
+ */
+export async function prepareServices(services: Services): Promise<void> {
+  await services.learned.restore();
 }

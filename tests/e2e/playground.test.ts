@@ -65,7 +65,7 @@ describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)
 
   it("runs every feature from the page: checklist ticks that survive a reload, a DM answer, a deadline in the nudge", async () => {
     await page.goto(url);
-    await expect.poll(() => page.locator("#user option").count()).toBe(2);
+    await expect.poll(() => page.locator("#user option").count()).toBe(3);
 
     // /skills machine learning: the checklist, ephemeral.
     await send("/skills machine learning");
@@ -133,4 +133,52 @@ describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)
     expect(await page.locator(".msg", { hasText: "Weekly internship nudge" }).count()).toBe(1);
     await page.selectOption("#user", "U0ALICE");
   }, 30_000);
+
+  it("Did you mean…?: an unsure DM offers entries, a pick shows one and is learned, an organizer confirms, and the question is then answered", async () => {
+    // A near miss the knowledge base has no answer for, though it shares a word ("train").
+    const question = "how do I train my dog to sit";
+    await page.selectOption("#user", "U0ALICE");
+    await page.click("nav [data-pane=dm]");
+    await send(question);
+    const unsure = page.locator(".msg", { hasText: "I'm not sure I know that one" }).last();
+    await unsure.waitFor();
+    const suggestions = unsure.locator("button");
+    expect(await suggestions.count()).toBeGreaterThan(0);
+    expect(await suggestions.count()).toBeLessThanOrEqual(3);
+    const title = ((await suggestions.first().textContent()) ?? "").trim();
+    await suggestions.first().click();
+    const picked = page.locator(".msg", { hasText: "I'll remember that" }).last();
+    await picked.waitFor();
+    expect(await picked.textContent()).toContain(title);
+
+    // Alice is not an organizer: the review is not hers to see.
+    await page.click("nav [data-pane=channel]");
+    await send("/prep learned");
+    await page.locator(".msg", { hasText: "only for the group's organizers" }).waitFor();
+
+    // Carol, a workspace admin, reviews and confirms it.
+    await page.selectOption("#user", "U0CAROL");
+    await send("/prep learned");
+    const review = page.locator(".msg", { hasText: "Learned phrasings to review" }).last();
+    await review.waitFor();
+    expect(await review.textContent()).toContain(question);
+    await review.getByRole("button", { name: "Confirm" }).click();
+    await page.locator(".msg", { hasText: "Confirmed:" }).waitFor();
+
+    // Alice asks again: answered at once, with that entry.
+    await page.selectOption("#user", "U0ALICE");
+    await page.click("nav [data-pane=dm]");
+    const before = await page.locator(".msg", { hasText: "Helpful" }).count();
+    await send(question);
+    await expect.poll(() => page.locator(".msg", { hasText: "Helpful" }).count()).toBe(before + 1);
+    const answer = page.locator(".msg", { hasText: "Helpful" }).last();
+    expect(await answer.textContent()).toContain(title);
+    expect(await answer.textContent()).not.toContain("not sure");
+    expect(await page.locator(".problems").count()).toBe(0);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({
+      path: path.join(ARTIFACTS, "playground-did-you-mean.png"),
+      fullPage: true,
+    });
+  }, 60_000);
 });

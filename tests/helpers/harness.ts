@@ -2,12 +2,18 @@ import type { Logger } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
 import { SIGNING_SECRET } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
-import { createDeliver, createNudgeClient } from "../../src/listeners/nudges/deliver.ts";
-import { createServices, type Services } from "../../src/services/index.ts";
+import type { Timers } from "../../src/listeners/home.ts";
+import {
+  createDeliver,
+  createFind,
+  createNudgeClient,
+} from "../../src/listeners/nudges/deliver.ts";
+import { createServices, prepareServices, type Services } from "../../src/services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import type { Clock } from "../../src/services/nudges/sender.ts";
-import { openStore } from "../../src/services/storage/store.ts";
+import { openStore, type Store } from "../../src/services/storage/store.ts";
 import { createSlackApp, type RunningApp } from "../../src/slack-app.ts";
+import { testStoreUrl } from "./redis.ts";
 
 /** A logger that keeps what it was told, so tests can assert on errors. */
 export function memoryLogger(): Logger & { lines: string[] } {
@@ -44,7 +50,8 @@ export interface Harness {
 }
 
 /**
- * The real app in HTTP mode on a free port, talking to a fresh Slack stand-in.
+ * The real app in HTTP mode on a free port, talking to a fresh Slack stand-in, over a fresh store:
+ * `memory://`, or an empty Redis database with `TEST_STORE=redis` (see tests/helpers/redis.ts).
  *
  * @example
  * const h = await startHarness();
@@ -53,10 +60,20 @@ export interface Harness {
 export async function startHarness(
   options: {
     storeUrl?: string;
+    /** A store to use instead of opening `storeUrl` (e.g. one that fails on demand). */
+    store?: Store;
     slack?: SlackStandIn;
     clock?: Clock;
     cron?: boolean;
     socketMode?: boolean;
+    /** How long the nudge sender waits for Slack before the outcome counts as unknown. */
+    slackTimeoutMs?: number;
+    /** Timers for coalescing App Home publishes. */
+    timers?: Timers;
+    /** ORGANIZER_IDS (default none). */
+    organizerIds?: readonly string[];
+    /** Knowledge-base folders (default the bundled one); app tests may use a fixture. */
+    kbDirs?: readonly string[];
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
@@ -67,19 +84,27 @@ export async function startHarness(
     appToken: options.socketMode ? "xapp-1-A0APP-1-test" : undefined,
     slackApiUrl: slack.apiUrl,
     port: 0,
-    storeUrl: options.storeUrl ?? "memory://",
+    storeUrl: options.storeUrl ?? (await testStoreUrl()),
     logLevel: "error",
     kbDir: undefined,
+    organizerIds: options.organizerIds ?? [],
   });
-  const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
-  const store = await openStore(config.storeUrl);
+  const kb = await loadKnowledgeBase({ dirs: [...(options.kbDirs ?? [BUNDLED_KB_DIR])] });
   const logger = memoryLogger();
+  const store = options.store ?? (await openStore(config.storeUrl, (e) => logger.error(e.message)));
+  const nudgeClient = createNudgeClient(config, options.slackTimeoutMs);
   const services = createServices(kb, store, {
-    deliver: createDeliver(createNudgeClient(config)),
+    deliver: createDeliver(nudgeClient),
+    find: createFind(nudgeClient),
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const running = createSlackApp(config, services, { logger, cron: options.cron ?? false });
+  await prepareServices(services);
+  const running = createSlackApp(config, services, {
+    logger,
+    cron: options.cron ?? false,
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
   const { port } = await running.start();
   let stopped = false;
   const stopApp = async () => {

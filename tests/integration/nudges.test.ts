@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { sendCommand } from "../../src/dev/slack-requests.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { VirtualClock } from "../helpers/virtual-clock.ts";
@@ -136,6 +137,19 @@ describe("/deadlines and /nudges through the app", () => {
     const status = await command("/nudges", "status", { channel: "C0OUT" });
     expect(allText(status)).toContain("Nudges are *paused*");
     expect(allText(status)).toContain("/invite @InternPrep");
+  });
+
+  it("/nudges status in a channel whose settings are damaged says so, and /nudges on repairs them", async () => {
+    await command("/nudges", "on monday 09:00 UTC", { channel: "C0DAMAGED" });
+    const raw = h.services.store.collection("channels", z.unknown());
+    await raw.set("T0001:C0DAMAGED", { teamId: "T0001", channelId: "C0DAMAGED", schedule: "??" });
+    const status = await command("/nudges", "status", { channel: "C0DAMAGED" });
+    expect(allText(status)).toContain("nudge settings are *damaged*");
+    const on = await command("/nudges", "on tuesday 10:00 UTC", { channel: "C0DAMAGED" });
+    expect(allText(on)).toContain("every *Tuesday at 10:00*");
+    expect(allText(await command("/nudges", "status", { channel: "C0DAMAGED" }))).toContain(
+      "Nudges are *on*",
+    );
   });
 
   it("the Home tab lists the user's upcoming deadlines across the channels they share with the bot", async () => {

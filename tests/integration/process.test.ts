@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { freePort, runEntry, type Spawned, waitForLine } from "../../src/dev/processes.ts";
 import {
   blockActions,
@@ -10,14 +11,16 @@ import {
   sendCommand,
 } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
+import { openStore } from "../../src/services/storage/store.ts";
 
 /** Runs `src/app.ts` as `npm start` does, in a folder with no .env, and waits until it says it is up. */
 async function runApp(
   env: Record<string, string>,
   cwd: string,
   waitForReady = true,
+  as: { uid?: number; gid?: number } = {},
 ): Promise<Spawned> {
-  const app = runEntry("src/app.ts", { PATH: process.env.PATH ?? "", ...env }, cwd);
+  const app = runEntry("src/app.ts", { PATH: process.env.PATH ?? "", ...env }, cwd, () => {}, as);
   if (waitForReady) await waitForLine(app, /InternPrep is running/);
   return app;
 }
@@ -114,5 +117,95 @@ describe("the app as a process (npm start)", () => {
     expect(run.output.join("\n")).toMatch(
       /mine\.yml: x: phrasings: needs at least 2 ways students phrase it/,
     );
+  }, 30_000);
+
+  describe("refuses to start with a store file it cannot use, naming the file, what is wrong and what to do", () => {
+    const start = async (file: string, as: { uid?: number; gid?: number } = {}) => {
+      const run = await runApp(
+        {
+          SLACK_BOT_TOKEN: "xoxb-test-token",
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          STORE_URL: `sqlite://${file}`,
+          PORT: String(await freePort()),
+        },
+        path.dirname(file),
+        false,
+        as,
+      );
+      expect(await run.exited).toBe(1);
+      const output = run.output.join("\n");
+      expect(output).not.toMatch(/^\s+at /m);
+      return output;
+    };
+
+    it("a read-only file", async () => {
+      const folder = await mkdtemp(path.join(tmpdir(), "internprep-ro-"));
+      const file = path.join(folder, "store.sqlite");
+      try {
+        const store = await openStore(`sqlite://${file}`);
+        await store.close();
+        await chmod(file, 0o444);
+        await chmod(folder, 0o555);
+        // root may write anyway: run the app as nobody then, as a hosting platform would.
+        const output = await start(
+          file,
+          process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {},
+        );
+        expect(output).toContain(
+          `The store file ${file} is read-only: InternPrep must write to it (and create store.sqlite-wal and store.sqlite-shm beside it). Give the user running the app write permission on the file and its folder`,
+        );
+      } finally {
+        await chmod(folder, 0o755);
+        await rm(folder, { recursive: true, force: true });
+      }
+    }, 30_000);
+
+    it("a damaged file, and a file that is not a database", async () => {
+      const file = path.join(dir, "damaged.sqlite");
+      const store = await openStore(`sqlite://${file}`);
+      const c = store.collection("c", z.string());
+      for (let i = 0; i < 100; i++) await c.set(`k${i}`, "x".repeat(500));
+      await store.close();
+      const bytes = await readFile(file);
+      bytes.fill(0x5a, 4096, bytes.length - 4096);
+      await writeFile(file, bytes);
+      expect(await start(file)).toMatch(
+        new RegExp(
+          `The store file ${file} is damaged \\(SQLite found corrupt pages\\)\\. Stop the app`,
+        ),
+      );
+
+      const notes = path.join(dir, "notes.txt");
+      await writeFile(notes, "not a database\n".repeat(500));
+      const output = await start(notes);
+      expect(output).toContain(`The store file ${notes} is not an SQLite database`);
+      expect(output).not.toContain("SQLITE_NOTADB");
+    }, 30_000);
+  });
+
+  it("a wrong or revoked bot token stops start-up with one clear line, before saying it runs", async () => {
+    slack.respond("auth.test", () => ({ body: { ok: false, error: "invalid_auth" } }));
+    try {
+      const run = await runApp(
+        {
+          SLACK_BOT_TOKEN: "xoxb-well-formed-but-wrong",
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          PORT: String(await freePort()),
+          STORE_URL: "memory://",
+        },
+        dir,
+        false,
+      );
+      expect(await run.exited).toBe(1);
+      expect(run.output).toEqual([
+        expect.stringMatching(
+          /^InternPrep cannot start: SLACK_BOT_TOKEN is not a valid token for any workspace \(Slack answered invalid_auth\)\. Reinstall the app or copy its Bot User OAuth Token again/,
+        ),
+      ]);
+    } finally {
+      slack.reset();
+    }
   }, 30_000);
 });

@@ -1,13 +1,23 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
-import { Actions, TICK_ACTION } from "../../blocks/action-ids.ts";
-import { renderThanks } from "../../blocks/answers.ts";
+import { Actions, LEARNED_PAGE_ACTION, PICK_ACTION, TICK_ACTION } from "../../blocks/action-ids.ts";
+import { pickedNote, renderPicked, renderStaleClick, renderThanks } from "../../blocks/answers.ts";
+import { renderChannelFull, renderDeadlineAdded } from "../../blocks/deadlines.ts";
 import type { Message } from "../../blocks/kit.ts";
-import { renderEntry, renderShared } from "../../blocks/prep.ts";
+import {
+  renderEntry,
+  renderOrganizersOnly,
+  renderPickedEntry,
+  renderShared,
+} from "../../blocks/prep.ts";
 import { renderChecklist, renderChecklistWhy } from "../../blocks/skills.ts";
+import { decodePage, decodePick, decodeReview, decodeVote } from "../../blocks/values.ts";
+import { pendingDeadline } from "../../services/deadlines/deadlines.ts";
 import type { Services } from "../../services/index.ts";
-import { homeFor } from "../events/index.ts";
-import { apologizeWith } from "../safely.ts";
+import type { HomePublisher } from "../home.ts";
+import type { Organizers } from "../organizers.ts";
+import { learnedReview } from "../review.ts";
+import { apologizeWith, respondOrEphemeral } from "../safely.ts";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -35,17 +45,38 @@ function teamOf(args: ActionArgs): string {
   return args.body.team?.id ?? args.context.teamId ?? "";
 }
 
+/** Tells only the clicker, beside the message they clicked in (nothing when there is no response_url). */
+async function tell(args: ActionArgs, reply: Message): Promise<void> {
+  if (args.body.response_url) {
+    await args.respond({ response_type: "ephemeral", replace_original: false, ...reply });
+  }
+}
+
 /** Button clicks and checkbox ticks. */
-export function registerActions(app: App, services: Services): void {
-  const { kb, progress, feedback } = services;
+export function registerActions(
+  app: App,
+  services: Services,
+  home: HomePublisher,
+  organizers: Organizers,
+): void {
+  const { kb, progress, feedback, learned, deliveries } = services;
+  const known: Array<string | RegExp> = [];
   const on = (actionId: string | RegExp, handle: (args: ActionArgs) => Promise<void>) => {
-    app.action<BlockAction>(actionId, async (args) => {
-      await args.ack();
+    known.push(actionId);
+    app.action<BlockAction>(actionId, async (raw) => {
+      await raw.ack();
+      const respond = respondOrEphemeral(
+        raw.respond,
+        raw.client,
+        { channel: raw.body.channel?.id, user: raw.body.user.id },
+        raw.logger,
+      );
+      const args = { ...raw, respond };
       try {
         await handle(args);
       } catch (error) {
         await apologizeWith(
-          args.body.response_url ? args.respond : undefined,
+          args.body.response_url ? respond : undefined,
           args.logger,
           error,
           `action ${String(actionId)}`,
@@ -79,10 +110,7 @@ export function registerActions(app: App, services: Services): void {
       await args.respond({ replace_original: true, ...renderChecklist(role, updated) });
     }
     if (args.body.container.type === "view") {
-      await args.client.views.publish({
-        user_id: user,
-        view: await homeFor(services, args.client, teamOf(args), user, args.logger),
-      });
+      await home.refresh(teamOf(args), user, args.client, args.logger);
     }
   });
 
@@ -112,9 +140,16 @@ export function registerActions(app: App, services: Services): void {
   });
 
   const vote = (helpful: boolean) => async (args: ActionArgs) => {
-    const entryId = clickedValue(args);
-    if (!kb.get(entryId)) return;
-    await feedback.vote(entryId, args.body.user.id, helpful);
+    const value = decodeVote(clickedValue(args));
+    if (!value || !kb.get(value.entryId)) {
+      args.logger.warn("ignoring a vote for an unknown entry");
+      return;
+    }
+    const { entryId, question } = value;
+    await feedback.vote(entryId, args.body.user.id, helpful, {
+      teamId: teamOf(args),
+      ...(question ? { question } : {}),
+    });
     const original = args.body.message;
     if (!original?.ts || !args.body.channel?.id) return;
     const blocks = ((original.blocks ?? []) as KnownBlock[]).map((block) =>
@@ -129,4 +164,132 @@ export function registerActions(app: App, services: Services): void {
   };
   on(Actions.helpful, vote(true));
   on(Actions.notHelpful, vote(false));
+
+  // "Did you mean…?": show the picked entry where the question was asked, and keep the question
+  // as a pending learned phrasing of it. The value is checked: the entry must exist.
+  on(PICK_ACTION, async (args) => {
+    const pick = decodePick(clickedValue(args));
+    const entry = pick ? kb.get(pick.entryId) : undefined;
+    if (!pick || !entry || entry.kind === "prompt") {
+      args.logger.warn("refusing a suggestion click whose value names no entry");
+      await tell(args, renderStaleClick());
+      return;
+    }
+    const user = args.body.user.id;
+    const container = args.body.container as { message_ts?: string; is_ephemeral?: boolean };
+    const where = `${args.body.channel?.id ?? ""}:${container.message_ts ?? ""}`;
+    // Recording is idempotent (one pick per user), so a click retried after a failure records it.
+    const item = await learned.record(teamOf(args), {
+      entryId: entry.id,
+      phrasing: pick.question,
+      userId: user,
+    });
+    // A double click shows the entry once.
+    if (!(await deliveries.firstTime(`pick:${where}:${entry.id}:${user}`))) return;
+    const recorded = item?.status === "pending";
+    const original = args.body.message;
+    if (container.is_ephemeral || !original || !args.body.channel?.id) {
+      // From /prep: an ephemeral reply, like the suggestion itself.
+      await tell(args, renderPickedEntry(entry, recorded ? pickedNote(pick.question) : undefined));
+      return;
+    }
+    const threadTs = (original as { thread_ts?: string }).thread_ts;
+    await args.client.chat.postMessage({
+      channel: args.body.channel.id,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...renderPicked(entry, pick.question, recorded),
+    });
+  });
+
+  /** Runs a review click for organizers only; others get the polite explanation. */
+  const forOrganizers =
+    (handle: (args: ActionArgs, teamId: string) => Promise<void>) => async (args: ActionArgs) => {
+      const teamId = teamOf(args);
+      if (!(await organizers.check(args.client, teamId, args.body.user.id))) {
+        await tell(args, renderOrganizersOnly("/prep learned"));
+        return;
+      }
+      await handle(args, teamId);
+    };
+
+  const review = (confirm: boolean) =>
+    forOrganizers(async (args, teamId) => {
+      const value = decodeReview(clickedValue(args));
+      if (!value) {
+        args.logger.warn("refusing a review click with an invalid value");
+        await tell(args, renderStaleClick());
+        return;
+      }
+      const done = confirm
+        ? await learned.confirm(teamId, value.id, args.body.user.id)
+        : await learned.reject(teamId, value.id);
+      const outcome = done
+        ? {
+            kind: confirm ? ("confirmed" as const) : ("rejected" as const),
+            phrasing: done.phrasing,
+            title: kb.get(done.entryId)?.title ?? done.entryId,
+          }
+        : { kind: "already-reviewed" as const };
+      await args.respond({
+        replace_original: true,
+        ...(await learnedReview(services, teamId, value.page, outcome)),
+      });
+    });
+  on(Actions.confirmLearned, review(true));
+  on(Actions.rejectLearned, review(false));
+
+  on(
+    LEARNED_PAGE_ACTION,
+    forOrganizers(async (args, teamId) => {
+      const page = decodePage(clickedValue(args));
+      if (page === undefined) {
+        await tell(args, renderStaleClick());
+        return;
+      }
+      await args.respond({
+        replace_original: true,
+        ...(await learnedReview(services, teamId, page)),
+      });
+    }),
+  );
+
+  // "Yes, add it for <date>" under a far-off deadline: adds exactly that one, once however often
+  // the button is pressed (the deadline's id was fixed when the question was asked).
+  on(Actions.confirmDeadline, async (args) => {
+    const pending = pendingDeadline.decode(clickedValue(args), new Date(services.clock.now()));
+    const channel = args.body.channel?.id;
+    if (!pending || !channel) return;
+    const { deadlines } = services;
+    const added = await deadlines.add(
+      teamOf(args),
+      channel,
+      pendingDeadline.toNew(pending),
+      args.body.user.id,
+      pending.timezone,
+      { id: pending.id },
+    );
+    if (!added.ok) {
+      await show(args, renderChannelFull(added.limit));
+      return;
+    }
+    if (added.existed) return;
+    if (args.body.response_url) {
+      await args.respond({
+        response_type: "in_channel",
+        replace_original: false,
+        ...renderDeadlineAdded(added.value, deadlines.daysLeft(added.value)),
+      });
+      // The question is answered: take it (and its button) away.
+      await args.respond({ delete_original: true });
+    }
+  });
+
+  // Any other action id (a button from an older version of a message, a link button) is acknowledged
+  // at once, so Slack shows no error. It runs beside the listeners above (Bolt runs every match).
+  app.action<BlockAction>(/./, async ({ action, ack, logger }) => {
+    const id = action.action_id;
+    if (known.some((m) => (typeof m === "string" ? m === id : m.test(id)))) return;
+    logger.debug(`acknowledged an action with an unknown id: ${id}`);
+    await ack();
+  });
 }

@@ -1,49 +1,147 @@
-import { ErrorCode, type WebAPICallError, WebClient } from "@slack/web-api";
-import { renderReminder, renderWeeklyNudge } from "../../blocks/deadlines.ts";
+import { ErrorCode, LogLevel, type WebAPICallError, WebClient } from "@slack/web-api";
+import { renderNudgePlainText, renderReminder, renderWeeklyNudge } from "../../blocks/deadlines.ts";
 import type { Config } from "../../config.ts";
-import type { Deliver } from "../../services/nudges/scheduler.ts";
+import type { Deliver, FindPosted, NudgeTag } from "../../services/nudges/scheduler.ts";
 import type { PostOutcome } from "../../services/nudges/sender.ts";
 
-/** A Web API client for nudges: rate-limited calls come back as errors for the sender to pace. */
-export function createNudgeClient(config: Config): WebClient {
+/** The message metadata event type nudges are posted with, so they can be found again. */
+export const NUDGE_EVENT_TYPE = "internprep_nudge";
+/** A request Slack has not answered by then has an unknown outcome (it may have been posted). */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** Slack's clock and ours may differ a little: look a bit before the claim for its message. */
+const CLOCK_SKEW_MS = 60_000;
+/** At most this many pages of a channel's history are searched (200 messages each). */
+const HISTORY_PAGES = 10;
+/** Slack refused the message's content: posting it again as it is would fail again. */
+export const CONTENT_REFUSED = new Set(["invalid_blocks", "msg_too_long", "msg_blocks_too_long"]);
+
+/**
+ * A Web API client for nudges: rate-limited calls come back as errors for the sender to pace, and
+ * a call unanswered after `timeoutMs` ends (its outcome unknown).
+ */
+export function createNudgeClient(config: Config, timeoutMs = REQUEST_TIMEOUT_MS): WebClient {
   return new WebClient(config.botToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
+    timeout: timeoutMs,
+    // The scheduler logs what each post came to; the client's own warnings would repeat it.
+    logLevel: LogLevel.ERROR,
   });
 }
 
 /**
- * Renders a nudge or reminder and posts it with a client that hands 429s back (instead of waiting
- * inside the client), so the nudge sender can pace every channel itself.
+ * Renders a nudge or reminder and posts it, tagged with message metadata, with a client that hands
+ * 429s back (instead of waiting inside the client) so the nudge sender can pace every channel
+ * itself. When Slack refuses the blocks or the length, it is posted once more as plain text.
  */
 export function createDeliver(client: WebClient): Deliver {
-  return async (content) => {
-    const rendered =
-      content.kind === "weekly" ? renderWeeklyNudge(content) : renderReminder(content);
+  const post = async (
+    channel: string,
+    content: { text: string; blocks?: unknown[] },
+    tag: NudgeTag,
+  ) => {
     try {
       const result = await client.chat.postMessage({
-        channel: content.channelId,
-        ...rendered,
+        channel,
+        ...(content as { text: string }),
         unfurl_links: false,
+        metadata: { event_type: NUDGE_EVENT_TYPE, event_payload: { claim: tag.id } },
       });
-      return { ok: true, ...(result.ts ? { ts: result.ts } : {}) };
+      return { ok: true as const, ...(result.ts ? { ts: result.ts } : {}) };
+    } catch (error) {
+      return outcomeOf(error as WebAPICallError);
+    }
+  };
+  return async (content, tag) => {
+    const rendered =
+      content.kind === "weekly" ? renderWeeklyNudge(content) : renderReminder(content);
+    const outcome = await post(content.channelId, rendered, tag);
+    if (outcome.ok || !CONTENT_REFUSED.has(outcome.error)) return outcome;
+    return post(content.channelId, renderNudgePlainText(rendered), tag);
+  };
+}
+
+/**
+ * Looks for a tagged nudge among the channel's messages since the tag's time
+ * (`conversations.history` with metadata; needs channels:history / groups:history).
+ */
+export function createFind(client: WebClient): FindPosted {
+  return async (channel, tag) => {
+    try {
+      let cursor: string | undefined;
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const result = await client.conversations.history({
+          channel,
+          oldest: ((tag.since - CLOCK_SKEW_MS) / 1000).toFixed(6),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        const found = result.messages?.find(
+          (m) =>
+            m.metadata?.event_type === NUDGE_EVENT_TYPE &&
+            (m.metadata.event_payload as { claim?: unknown } | undefined)?.claim === tag.id,
+        );
+        if (found) return { ok: true, ...(found.ts ? { ts: found.ts } : {}) };
+        cursor = result.response_metadata?.next_cursor || undefined;
+        if (!cursor || !result.has_more) return { ok: true };
+      }
+      return { ok: false, error: "history_too_long" };
     } catch (error) {
       return outcomeOf(error as WebAPICallError);
     }
   };
 }
 
-/** Slack's error as a PostOutcome: its error code, and Retry-After for rate limits. */
+/**
+ * Slack's error as a PostOutcome: its error code, Retry-After for rate limits, and whether the
+ * message may have been posted all the same (`uncertain`: reset, timeout, 5xx, internal error).
+ */
 export function outcomeOf(error: WebAPICallError): PostOutcome {
   switch (error.code) {
     case ErrorCode.RateLimitedError:
       return { ok: false, error: "ratelimited", retryAfterMs: error.retryAfter * 1000 };
-    case ErrorCode.PlatformError:
-      return { ok: false, error: String(error.data.error) };
+    case ErrorCode.PlatformError: {
+      const code = String(error.data.error);
+      // Slack: "It's possible some aspect of the operation succeeded before the error was raised."
+      const uncertain = code === "internal_error" || code === "fatal_error";
+      return { ok: false, error: code, ...(uncertain ? { uncertain } : {}) };
+    }
     case ErrorCode.HTTPError:
-      return { ok: false, error: `http_${error.statusCode}` };
+      return {
+        ok: false,
+        error: `http_${error.statusCode}`,
+        ...(error.statusCode >= 500 ? { uncertain: true } : {}),
+      };
+    case ErrorCode.RequestError: {
+      const cause = networkCode(error.original);
+      // A refused connection never reached Slack; anything else (reset, timeout) may have.
+      if (cause === "ECONNREFUSED") return { ok: false, error: "connection_refused" };
+      return {
+        ok: false,
+        error: typeof cause === "string" ? cause.toLowerCase() : "request_failed",
+        uncertain: true,
+      };
+    }
     default:
-      return { ok: false, error: error.message ?? "request_failed" };
+      return { ok: false, error: (error as Error).message ?? "request_failed", uncertain: true };
   }
+}
+
+/** The system error code (ECONNREFUSED, ECONNRESET…) under a failed fetch, if any. */
+function networkCode(error: unknown): string | undefined {
+  for (
+    let e = error as
+      | { code?: unknown; cause?: unknown; errors?: unknown[]; name?: unknown }
+      | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (typeof e.code === "string" && /^E[A-Z]+$/.test(e.code)) return e.code;
+    const inner = e.errors?.[0] as { code?: unknown } | undefined;
+    if (typeof inner?.code === "string") return inner.code;
+    if (e.name === "TimeoutError") return "ETIMEDOUT";
+  }
+  return undefined;
 }

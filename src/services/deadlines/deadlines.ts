@@ -6,6 +6,7 @@ import {
   localDate,
   type Parsed,
   parseDeadlineDate,
+  parseTimezone,
 } from "../scheduling/time.ts";
 import type { Collection, Store } from "../storage/store.ts";
 
@@ -42,16 +43,14 @@ export interface NewDeadline {
 /**
  * Splits `<date> <title> [url]` as typed after `/deadlines add`: the date is the longest leading
  * run of words that reads as a date; a trailing link (bare, or as Slack sends it: `<https://…>` or
- * `<https://…|label>`) is the URL. Says what is wrong and how to write it otherwise.
+ * `<https://…|label>`) is the URL. Otherwise a Problem saying what is wrong.
  *
  * @example
  * parseNewDeadline("Dec 5 Acme ML intern https://acme.example/jobs", now, "UTC");
  */
 export function parseNewDeadline(text: string, now: Date, timezone: string): Parsed<NewDeadline> {
   const words = text.trim().split(/\s+/).filter(Boolean);
-  const usage =
-    "Write it as `/deadlines add <date> <title> [link]`, e.g. `/deadlines add 2026-12-15 Acme ML intern https://acme.example/apply`.";
-  if (words.length === 0) return { ok: false, error: `Tell me the date and what is due. ${usage}` };
+  if (words.length === 0) return { ok: false, problem: { code: "empty" } };
   let date: DeadlineDate | undefined;
   let rest: string[] = [];
   for (let n = Math.min(4, words.length); n >= 1; n--) {
@@ -61,43 +60,130 @@ export function parseNewDeadline(text: string, now: Date, timezone: string): Par
       rest = words.slice(n);
       break;
     }
-    if (!parsed.unreadable) return { ok: false, error: parsed.error };
+    if (parsed.problem.code !== "unreadable_date") return { ok: false, problem: parsed.problem };
   }
   if (!date) {
-    return { ok: false, error: `I can't find a date at the start of “${text.trim()}”. ${usage}` };
+    return { ok: false, problem: { code: "no_date", text: text.trim() } };
   }
   let url: string | undefined;
+  const links = rest.filter((word) => LINKISH.test(word));
   const last = rest.at(-1);
-  if (last && /^<?(https?:|www\.)/i.test(last)) {
+  if (links.length > 1 || (links.length === 1 && !LINKISH.test(last ?? ""))) {
+    return { ok: false, problem: { code: "one_link" } };
+  }
+  if (last && LINKISH.test(last)) {
     const candidate = last.replace(/^<|>$/g, "").split("|")[0] ?? "";
     if (!isHttpUrl(candidate)) {
-      return {
-        ok: false,
-        error: `“${candidate}” doesn't look like a web link. Use a full link like https://acme.example/apply, or leave it out.`,
-      };
+      return { ok: false, problem: { code: "bad_link", link: candidate } };
     }
     url = candidate;
     rest = rest.slice(0, -1);
   }
   const title = rest.join(" ").trim();
-  if (!title)
-    return { ok: false, error: `What is due on that date? Add a title after the date. ${usage}` };
+  if (!title) return { ok: false, problem: { code: "no_title" } };
   if (title.length > MAX_TITLE)
-    return {
-      ok: false,
-      error: `That title is ${title.length} characters; keep it under ${MAX_TITLE}.`,
-    };
+    return { ok: false, problem: { code: "title_too_long", length: title.length, max: MAX_TITLE } };
   return { ok: true, value: url ? { date, title, url } : { date, title } };
 }
 
-function isHttpUrl(text: string): boolean {
+/**
+ * A word meant as a link: Slack's link markup (`<https://…>`, `<mailto:…|…>`; not a mention like
+ * `<@U1>`, nor `<ML>` typed in a title), anything with a scheme (`ftp://…`), `http:…` or `www.…`.
+ */
+const LINKISH = /^<[a-z][a-z0-9+.-]*:[^>]*>$|^[a-z][a-z0-9+.-]*:\/\/|^(https?:|www\.)/i;
+/** Links longer than this are refused: they must fit in a confirmation button's value. */
+const MAX_URL = 1000;
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
+
+/** An http(s) URL with a real host name (labels of letters, digits and hyphens, a top-level domain). */
+export function isHttpUrl(text: string): boolean {
+  if (text.length > MAX_URL || /\s/.test(text)) return false;
+  let u: URL;
   try {
-    const u = new URL(text);
-    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.includes(".");
+    u = new URL(text);
   } catch {
     return false;
   }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return false;
+  if (!/^https?:\/\/[^/?#]/i.test(text)) return false;
+  const labels = u.hostname.split(".");
+  const tld = labels.at(-1) ?? "";
+  return (
+    labels.length >= 2 && labels.every((l) => HOST_LABEL.test(l)) && /^[a-z]{2,}$|^xn--/i.test(tld)
+  );
 }
+
+/**
+ * A deadline dated after the end of next year (in the channel's timezone) is more likely a typo
+ * (9999-12-31, 2062 for 2026) than a plan: it is added only once the user confirms it.
+ *
+ * @example
+ * isFarOff({ date: "9999-12-31" }, new Date("2026-11-22T12:00:00Z"), "UTC"); // true
+ */
+export function isFarOff(date: DeadlineDate, now: Date, timezone: string): boolean {
+  const thisYear = Number(localDate(now, timezone).slice(0, 4));
+  return Number(date.date.slice(0, 4)) > thisYear + 1;
+}
+
+/** A deadline waiting for its adder's "yes": everything needed to add it, carried by the button. */
+const PendingSchema = z.object({
+  id: z.string().regex(/^[a-f0-9]{6}$/),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  time: z
+    .string()
+    .regex(/^\d{2}:\d{2}$/)
+    .optional(),
+  timezone: z.string().min(1),
+  title: z.string().min(1).max(MAX_TITLE),
+  url: z.string().refine(isHttpUrl).optional(),
+});
+export type PendingDeadline = z.infer<typeof PendingSchema>;
+
+/** The pending deadline as a button value (JSON), and back; undefined for anything else. */
+export const pendingDeadline = {
+  encode(p: PendingDeadline): string {
+    return JSON.stringify(PendingSchema.parse(p));
+  },
+  /** Also refused: a date that is not real or has passed by `now`, or an unknown timezone. */
+  decode(value: string, now: Date): PendingDeadline | undefined {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    const parsed = PendingSchema.safeParse(raw);
+    if (!parsed.success || !parseTimezone(parsed.data.timezone).ok) return undefined;
+    const { date, time, timezone } = parsed.data;
+    const still = parseDeadlineDate(time ? `${date} ${time}` : date, now, timezone);
+    return still.ok ? parsed.data : undefined;
+  },
+  /** A pending deadline for a parsed one, under a fresh id. */
+  from(id: string, input: NewDeadline, timezone: string): PendingDeadline {
+    return {
+      id,
+      date: input.date.date,
+      ...(input.date.time ? { time: input.date.time } : {}),
+      timezone,
+      title: input.title,
+      ...(input.url ? { url: input.url } : {}),
+    };
+  },
+  /** The NewDeadline it stands for. */
+  toNew(p: PendingDeadline): NewDeadline {
+    const date: DeadlineDate = p.time ? { date: p.date, time: p.time } : { date: p.date };
+    return p.url ? { date, title: p.title, url: p.url } : { date, title: p.title };
+  },
+};
+
+/** What `Deadlines.add` did. */
+export type AddResult =
+  | {
+      ok: true;
+      value: Deadline /** It had been added before (a repeated confirmation). */;
+      existed: boolean;
+    }
+  | { ok: false; code: "channel_full"; limit: number };
 
 /**
  * A study group's application deadlines, per channel.
@@ -125,25 +211,40 @@ export class Deadlines {
     return (await this.index.get(teamId)) ?? [];
   }
 
-  /** Stores a deadline; returns it with its id, or an error when the channel is full. */
+  /** A fresh id for a deadline, e.g. for one awaiting confirmation. */
+  newDeadlineId(): string {
+    return this.newId();
+  }
+
+  /**
+   * Stores a deadline; returns it with its id, or `channel_full`. With `options.id`, adding the
+   * same id again returns the stored one with `existed: true` and changes nothing (so a
+   * confirmation clicked twice adds it once).
+   */
   async add(
     teamId: string,
     channelId: string,
     input: NewDeadline,
     userId: string,
     timezone: string,
-  ): Promise<Parsed<Deadline>> {
-    let result: Parsed<Deadline> = { ok: false, error: "" };
+    options: { id?: string } = {},
+  ): Promise<AddResult> {
+    // Set inside the serialized update; a holder object, as TypeScript cannot follow closures.
+    const out: { result: AddResult } = {
+      result: { ok: false, code: "channel_full", limit: MAX_UPCOMING },
+    };
     await this.channels.update(key(teamId, channelId), (current) => {
       const items = this.pruned(current?.items ?? []);
-      if (items.filter((d) => !this.isPassed(d)).length >= MAX_UPCOMING) {
-        result = {
-          ok: false,
-          error: `This channel already has ${MAX_UPCOMING} upcoming deadlines; remove some with \`/deadlines remove <id>\` first.`,
-        };
+      const existing = options.id ? items.find((d) => d.id === options.id) : undefined;
+      if (existing) {
+        out.result = { ok: true, value: existing, existed: true };
         return { items };
       }
-      let id = this.newId();
+      if (items.filter((d) => !this.isPassed(d)).length >= MAX_UPCOMING) {
+        out.result = { ok: false, code: "channel_full", limit: MAX_UPCOMING };
+        return { items };
+      }
+      let id = options.id ?? this.newId();
       while (items.some((d) => d.id === id)) id = this.newId();
       const deadline: Deadline = {
         id,
@@ -155,10 +256,11 @@ export class Deadlines {
         addedBy: userId,
         addedAt: this.now().toISOString(),
       };
-      result = { ok: true, value: deadline };
+      out.result = { ok: true, value: deadline, existed: false };
       return { items: [...items, deadline] };
     });
-    if (result.ok) {
+    const { result } = out;
+    if (result.ok && !result.existed) {
       await this.index.update(teamId, (ids = []) =>
         ids.includes(channelId) ? ids : [...ids, channelId],
       );

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError, ErrorCode } from "../../errors.ts";
 import type { WeeklyTime } from "../scheduling/time.ts";
 import type { Collection, Store } from "../storage/store.ts";
 
@@ -33,30 +34,33 @@ export interface ScheduledChannel extends WeeklyTime {
   updatedAt: string;
 }
 
-const IndexSchema = z.record(
-  z.string(),
-  z.object({
-    teamId: z.string(),
-    channelId: z.string(),
-    weekday: z.number(),
-    time: z.string(),
-    timezone: z.string(),
-    updatedAt: z.string(),
-  }),
-);
+/**
+ * The index of channels with nudges on: only their keys (the schedule itself lives in each
+ * channel's own record, validated on its own). Its values are not read, so no single value in it
+ * can stop the others; older versions kept a copy of each schedule there, still readable.
+ */
+const IndexSchema = z.record(z.string(), z.unknown());
+const INDEX_KEY = "all";
+
+export interface ChannelsLogger {
+  warn(message: string): void;
+}
 
 /**
- * Each channel's nudge schedule and prompt rotation, plus one index of the active schedules so a
- * tick can find the channels due without reading every channel.
+ * Each channel's nudge schedule and prompt rotation, in one record per channel, plus an index of
+ * the channels with nudges on (kept with atomic updates, so concurrent `/nudges on` in several
+ * processes never lose an entry) so a tick does not have to read every channel ever seen.
  */
 export class ChannelSettings {
   private readonly channels: Collection<ChannelState>;
   private readonly index: Collection<z.infer<typeof IndexSchema>>;
-  private cached: ScheduledChannel[] | undefined;
+  /** Channels whose damaged record was already logged, so it is logged once. */
+  private readonly damaged = new Set<string>();
 
   constructor(
     store: Store,
     private readonly now: () => Date = () => new Date(),
+    private readonly logger: ChannelsLogger = console,
   ) {
     this.channels = store.collection("channels", ChannelSchema);
     this.index = store.collection("schedules", IndexSchema);
@@ -66,6 +70,16 @@ export class ChannelSettings {
     return (
       (await this.channels.get(key(teamId, channelId))) ?? { teamId, channelId, usedPrompts: [] }
     );
+  }
+
+  /** Like `get`, but a record that fails its schema comes back as "damaged" instead of throwing. */
+  async inspect(teamId: string, channelId: string): Promise<ChannelState | "damaged"> {
+    try {
+      return await this.get(teamId, channelId);
+    } catch (error) {
+      if (isDamaged(error)) return "damaged";
+      throw error;
+    }
   }
 
   /** Turns nudges on with a schedule (clearing any pause). */
@@ -81,11 +95,22 @@ export class ChannelSettings {
       updatedBy: userId,
       updatedAt: this.now().toISOString(),
     };
-    await this.channels.update(key(teamId, channelId), (c) => ({
-      ...(c ?? { teamId, channelId, usedPrompts: [] }),
-      schedule,
-    }));
+    const k = key(teamId, channelId);
+    // Indexed first: a failure after that leaves an index entry whose channel is not on, which
+    // a tick ignores; the other order could leave a channel "on" that is never nudged.
     await this.reindex(teamId, channelId, schedule);
+    try {
+      await this.channels.update(k, (c) => ({
+        ...(c ?? { teamId, channelId, usedPrompts: [] }),
+        schedule,
+      }));
+    } catch (error) {
+      if (!isDamaged(error)) throw error;
+      // Setting a schedule again is how a damaged record is repaired (its prompt rotation restarts).
+      this.logger.warn(`replacing the damaged nudge settings of ${k}: ${(error as Error).message}`);
+      await this.channels.set(k, { teamId, channelId, usedPrompts: [], schedule });
+    }
+    this.damaged.delete(k);
     return schedule;
   }
 
@@ -121,13 +146,43 @@ export class ChannelSettings {
     await this.reindex(teamId, channelId, undefined);
   }
 
-  /** Every channel with nudges on and not paused. */
+  /**
+   * Every channel with nudges on and not paused, read from each channel's own record. A record
+   * that fails its schema is left out and logged once with its key; the others carry on.
+   */
   async scheduled(): Promise<ScheduledChannel[]> {
-    if (!this.cached) {
-      const index = (await this.index.get("all")) ?? {};
-      this.cached = Object.entries(index).map(([k, v]) => ({ key: k, ...v }));
+    const index = (await this.index.get(INDEX_KEY)) ?? {};
+    const out: ScheduledChannel[] = [];
+    for (const k of Object.keys(index)) {
+      const [teamId, channelId] = k.split(":");
+      if (!teamId || !channelId) continue;
+      let state: ChannelState | undefined;
+      try {
+        state = await this.channels.get(k);
+      } catch (error) {
+        if (!isDamaged(error)) throw error;
+        if (!this.damaged.has(k)) {
+          this.damaged.add(k);
+          this.logger.warn(
+            `no nudges for ${k} until its settings are set again (/nudges on): ${(error as Error).message}`,
+          );
+        }
+        continue;
+      }
+      this.damaged.delete(k);
+      const schedule = state?.schedule;
+      if (!schedule?.enabled || schedule.pausedReason) continue;
+      out.push({
+        key: k,
+        teamId,
+        channelId,
+        weekday: schedule.weekday,
+        time: schedule.time,
+        timezone: schedule.timezone,
+        updatedAt: schedule.updatedAt,
+      });
     }
-    return this.cached;
+    return out;
   }
 
   /**
@@ -141,6 +196,9 @@ export class ChannelSettings {
     order: readonly string[],
   ): Promise<string | undefined> {
     if (order.length === 0) return undefined;
+    // Already chosen for this week (a second post, `/nudges now`): no write needed.
+    const known = (await this.channels.get(key(teamId, channelId)))?.weekPrompt;
+    if (known?.week === week && order.includes(known.promptId)) return known.promptId;
     let chosen: string | undefined;
     await this.channels.update(key(teamId, channelId), (c) => {
       const current = c ?? { teamId, channelId, usedPrompts: [] };
@@ -162,24 +220,20 @@ export class ChannelSettings {
     schedule: Schedule | undefined,
   ): Promise<void> {
     const k = key(teamId, channelId);
-    await this.index.update("all", (current = {}) => {
+    const on = Boolean(schedule?.enabled && !schedule.pausedReason);
+    await this.index.update(INDEX_KEY, (current = {}) => {
+      if (on === k in current) return current;
       const next = { ...current };
-      if (schedule?.enabled && !schedule.pausedReason) {
-        next[k] = {
-          teamId,
-          channelId,
-          weekday: schedule.weekday,
-          time: schedule.time,
-          timezone: schedule.timezone,
-          updatedAt: schedule.updatedAt,
-        };
-      } else {
-        delete next[k];
-      }
+      if (on) next[k] = 1;
+      else delete next[k];
       return next;
     });
-    this.cached = undefined;
   }
+}
+
+/** A stored record that fails its schema. */
+function isDamaged(error: unknown): boolean {
+  return error instanceof AppError && error.code === ErrorCode.StoredValueInvalid;
 }
 
 export function key(teamId: string, channelId: string): string {

@@ -18,6 +18,13 @@ export function startNudgeCron(
   const tick = () => {
     running = scheduler
       .tick()
+      .then((report) => {
+        const { posted, skipped, failed, paused, stopped = 0 } = report;
+        if (posted + skipped + failed + paused.length + stopped > 0)
+          logger.info(
+            `nudge tick: posted ${posted}, skipped ${skipped}, failed ${failed}, paused ${paused.length}${stopped ? `, left for after a restart ${stopped}` : ""}`,
+          );
+      })
       .catch((error: unknown) => logger.error(`nudge tick failed: ${String(error)}`));
     return running;
   };
@@ -27,6 +34,8 @@ export function startNudgeCron(
   });
   void tick();
   return async () => {
+    // A run in progress finishes the posts in flight only; the rest is posted after a restart.
+    scheduler.stop();
     await task.stop();
     await task.destroy();
     await running;

@@ -1,5 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { z } from "zod";
+import { AppError, ErrorCode } from "../../errors.ts";
 import type { Deadline, Deadlines } from "../deadlines/deadlines.ts";
 import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import type { Prompt } from "../knowledge-base/schema.ts";
@@ -7,6 +9,7 @@ import { atLocal, daysUntil, latestRun, localDate, weekKey } from "../scheduling
 import type { Collection, Store } from "../storage/store.ts";
 import type { ChannelSettings, ScheduledChannel } from "./channels.ts";
 import {
+  type Attempt,
   type Clock,
   type PostOutcome,
   Sender,
@@ -42,8 +45,31 @@ export interface DeadlineReminder {
 
 export type NudgeContent = WeeklyNudge | DeadlineReminder;
 
-/** Renders and posts one nudge or reminder; the only part that knows about Slack. */
-export type Deliver = (content: NudgeContent) => Promise<PostOutcome>;
+/**
+ * Identifies one message in Slack: it is posted carrying `id` (as message metadata), so it can be
+ * looked for among the channel's messages since `since` (ms) when a post's outcome is unknown.
+ */
+export interface NudgeTag {
+  id: string;
+  since: number;
+}
+
+/** Renders and posts one nudge or reminder, tagged; the only part that knows about Slack. */
+export type Deliver = (content: NudgeContent, tag: NudgeTag) => Promise<PostOutcome>;
+
+/**
+ * Looks in a channel for the message tagged `tag`: `{ ok: true, ts }` if it is there,
+ * `{ ok: true }` without `ts` if it is certainly not, or Slack's error.
+ */
+export type FindPosted = (channelId: string, tag: NudgeTag) => Promise<PostOutcome>;
+
+/** Who holds a claim: the process, so another can tell whether it is still alive. */
+export interface ClaimOwner {
+  host: string;
+  pid: number;
+  /** One per scheduler instance: a restarted process reusing a pid (pid 1 in a container) differs. */
+  instance: string;
+}
 
 export interface SchedulerLogger {
   info(message: string): void;
@@ -53,9 +79,20 @@ export interface SchedulerLogger {
 
 const SentSchema = z.object({
   state: z.enum(["posting", "posted", "skipped"]),
+  /** When it was first claimed: a message posted for it is in Slack after this. */
   at: z.string(),
   ts: z.string().optional(),
+  owner: z.object({ host: z.string(), pid: z.number(), instance: z.string() }).optional(),
+  /** When the current owner took it over. */
+  taken: z.string().optional(),
 });
+type Sent = z.infer<typeof SentSchema>;
+
+/**
+ * A "posting" claim older than this whose owner cannot be checked (another host) is taken over.
+ * Far longer than any post takes, 429 waits included.
+ */
+export const STALE_CLAIM_MS = 15 * 60 * 1000;
 
 interface Candidate {
   claim: string;
@@ -69,26 +106,34 @@ export interface TickReport {
   failed: number;
   paused: string[];
   aborted?: string;
+  /** Not started because the scheduler was stopping (they are picked up after a restart). */
+  stopped?: number;
 }
 
 /**
- * Finds the nudges and reminders due and posts each exactly once.
- *
- * Exactly once: just before posting, the message is claimed in the store under a key made of the
- * channel and the week (or the deadline and the day count); a second tick, or the same tick after
- * a restart, finds the claim and does not post. Crash window: if the process dies after a claim
- * but before Slack accepts that message, that one message is lost: it is never posted twice, the
- * worse failure for a group channel, and the rest of the run is unaffected since it is not claimed
- * yet. If Slack answers with an error, the claim is released and a later tick tries again while
- * the run is less than 6 hours late.
+ * Finds the nudges and reminders due and posts each exactly once, across restarts, crashes,
+ * network errors and several processes sharing the store:
+ * - Each message is claimed in the store just before it is posted (state "posting", with the
+ *   process holding it), under a key made of the channel and the week (or the deadline and the day
+ *   count). Claims are atomic between processes: a second tick or process does not post it.
+ * - It is posted tagged with its claim key. When a post's outcome is unknown (a reset connection,
+ *   a timeout, a 5xx), Slack is asked whether the channel has it before it is posted again.
+ * - A "posting" claim left by a process that died (kill -9, a crash mid-request) is taken over by
+ *   the next tick of any process, which looks for the message in Slack and posts it only if missing.
+ * - If Slack answers with an error, the claim is released and a later tick tries again while the
+ *   run is less than 6 hours late.
  */
 export class NudgeScheduler {
-  private readonly sent: Collection<z.infer<typeof SentSchema>>;
+  private readonly sent: Collection<Sent>;
   private readonly sender: Sender;
   /** Claims already settled in this process, so a tick does not read them from the store again. */
   private readonly settled = new Set<string>();
   /** Claims this process is posting right now. */
   private readonly posting = new Set<string>();
+  /** Keys of damaged records already logged, so each is logged once. */
+  private readonly damagedLogged = new Set<string>();
+  private readonly owner: ClaimOwner;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly deps: {
@@ -97,13 +142,26 @@ export class NudgeScheduler {
       channels: ChannelSettings;
       deadlines: Deadlines;
       deliver: Deliver;
+      /** Without it, a message whose post had an unknown outcome is never posted again. */
+      find?: FindPosted;
       clock: Clock;
       logger: SchedulerLogger;
       sender?: SenderOptions;
+      /** This process (tests pretend to be several). */
+      owner?: ClaimOwner;
     },
   ) {
     this.sent = deps.store.collection("sent", SentSchema);
     this.sender = new Sender(deps.clock, deps.sender);
+    this.owner = deps.owner ?? { host: hostname(), pid: process.pid, instance: randomUUID() };
+  }
+
+  /**
+   * Stops taking on messages (SIGTERM): a tick in progress finishes the posts in flight and ends;
+   * the rest is left unclaimed for the next process to post.
+   */
+  stop(): void {
+    this.stopping.abort();
   }
 
   /**
@@ -111,17 +169,19 @@ export class NudgeScheduler {
    * and was not sent yet is posted; older missed ones (up to a day) are logged as skipped.
    */
   async tick(now: Date = new Date(this.deps.clock.now())): Promise<TickReport> {
+    if (this.stopping.signal.aborted) return { posted: 0, skipped: 0, failed: 0, paused: [] };
     if (this.settled.size > 100_000) this.settled.clear();
     const candidates: Candidate[] = [];
     let skipped = 0;
-    for (const channel of await this.deps.channels.scheduled()) {
+    const scheduled = await this.deps.channels.scheduled();
+    for (const channel of scheduled) {
       const run = latestRun(channel, now);
       const claim = `weekly:${channel.key}:${weekKey(run, channel.timezone)}`;
       const late = now.getTime() - run.getTime();
       // A schedule set after this week's time starts next week.
       if (run.getTime() < Date.parse(channel.updatedAt) || this.settled.has(claim)) continue;
       if (late > CATCH_UP_MS) {
-        if (late < LOOK_BACK_MS && (await this.claim(claim, "skipped", now))) {
+        if (late < LOOK_BACK_MS && (await this.skip(claim, now))) {
           skipped++;
           this.deps.logger.warn(
             `skipped the weekly nudge for ${channel.key}: due ${run.toISOString()}, ${(late / 3_600_000).toFixed(1)} h late (limit 6 h)`,
@@ -132,7 +192,7 @@ export class NudgeScheduler {
       }
       candidates.push({ claim, channel, build: () => this.weekly(channel, run, now) });
     }
-    candidates.push(...(await this.reminders(now)));
+    candidates.push(...(await this.reminders(scheduled, now)));
     return this.post(candidates, now, skipped);
   }
 
@@ -153,8 +213,16 @@ export class NudgeScheduler {
       updatedAt: now.toISOString(),
     };
     const content = await this.weekly(channel, now);
-    const { results } = await this.sender.run([{ channelKey: channel.key, content }], (job) =>
-      this.deps.deliver(job.content),
+    const tag = { id: `now:${channel.key}:${randomUUID()}`, since: this.deps.clock.now() };
+    const { results } = await this.sender.run(
+      [{ channelKey: channel.key, content }],
+      async (job, attempt) => {
+        if (attempt.uncertain) {
+          const found = await this.find(channelId, tag);
+          if (!found.ok || found.ts) return found.ok ? found : { ...found, uncertain: true };
+        }
+        return this.deps.deliver(job.content, tag);
+      },
     );
     const [result] = results;
     if (result?.status === "channel_gone")
@@ -187,9 +255,9 @@ export class NudgeScheduler {
   }
 
   /** Reminders 3 and 1 days before each deadline, at the channel's nudge time of day. */
-  private async reminders(now: Date): Promise<Candidate[]> {
+  private async reminders(scheduled: ScheduledChannel[], now: Date): Promise<Candidate[]> {
     const out: Candidate[] = [];
-    for (const channel of await this.deps.channels.scheduled()) {
+    for (const channel of scheduled) {
       const today = localDate(now, channel.timezone);
       let reminderDay = today;
       let at = atLocal(today, channel.time, channel.timezone);
@@ -204,11 +272,17 @@ export class NudgeScheduler {
         at.getTime() < Date.parse(channel.updatedAt)
       )
         continue;
+      let upcoming: Deadline[];
+      try {
+        upcoming = await this.deps.deadlines.upcoming(channel.teamId, channel.channelId);
+      } catch (error) {
+        // One channel's damaged deadlines must not stop the others' nudges.
+        if (!isDamaged(error)) throw error;
+        this.logDamaged(`deadlines of ${channel.key}`, error);
+        continue;
+      }
       this.settled.add(daily);
-      for (const deadline of await this.deps.deadlines.upcoming(
-        channel.teamId,
-        channel.channelId,
-      )) {
+      for (const deadline of upcoming) {
         const daysLeft = daysUntil(deadline.date, at, channel.timezone);
         if (!(REMINDER_DAYS as readonly number[]).includes(daysLeft)) continue;
         const claim = `reminder:${channel.key}:${deadline.id}:${daysLeft}`;
@@ -233,57 +307,54 @@ export class NudgeScheduler {
     const report: TickReport = { posted: 0, skipped, failed: 0, paused: [] };
     if (candidates.length === 0) return report;
     // Each message is claimed just before it is posted (not the whole run up front), so a crash
-    // loses at most the one message being posted, never the rest of the run.
-    const owned = new Set<string>();
+    // or a stop leaves the rest of the run unclaimed, for the next tick or process to post.
+    const held = new Map<string, Held>();
+    /** Claims another live process is posting: looked at again next tick, in case it dies. */
+    const busy = new Set<string>();
     const jobs = candidates.map((candidate) => {
       this.settled.add(candidate.claim);
       return { channelKey: candidate.channel.key, content: candidate };
     });
-    const { results, aborted } = await this.sender.run(jobs, async ({ content: candidate }) => {
-      if (!owned.has(candidate.claim)) {
-        if (!(await this.claim(candidate.claim, "posting", now))) {
-          await this.reportStuck(candidate.claim);
-          return { ok: true, skipped: true };
+    const { aborted } = await this.sender.run(
+      jobs,
+      async ({ content: candidate }, attempt) => {
+        let hold = held.get(candidate.claim);
+        if (!hold) {
+          const taken = await this.take(candidate.claim, now);
+          if (taken === "busy") busy.add(candidate.claim);
+          if (!taken || taken === "busy") return { ok: true, skipped: true };
+          hold = taken;
+          held.set(candidate.claim, hold);
         }
-        owned.add(candidate.claim);
-      }
-      this.posting.add(candidate.claim);
-      try {
-        return await this.deps.deliver(await candidate.build());
-      } finally {
-        this.posting.delete(candidate.claim);
-      }
-    });
-    for (const result of results) {
-      const { claim, channel } = result.job.content;
-      if (result.status === "skipped") continue;
-      if (result.status === "posted") {
-        report.posted++;
-        await this.sent.set(claim, {
-          state: "posted",
-          at: new Date(this.deps.clock.now()).toISOString(),
-          ...(result.ts ? { ts: result.ts } : {}),
-        });
-        continue;
-      }
-      // Not posted: release the claim (if this run took it) so a later tick can try again.
-      if (owned.has(claim)) await this.sent.delete(claim);
-      this.settled.delete(claim);
-      if (result.status === "channel_gone") {
-        report.paused.push(channel.key);
-        await this.deps.channels.pause(
-          channel.teamId,
-          channel.channelId,
-          result.error ?? "channel_gone",
-        );
-        this.deps.logger.warn(`paused nudges for ${channel.key}: ${result.error}`);
-      } else if (result.status === "failed") {
-        report.failed++;
-        this.deps.logger.warn(
-          `could not post ${claim}: ${result.error}; will retry on a later tick`,
-        );
-      }
-    }
+        return this.postHeld(candidate, hold, attempt);
+      },
+      {
+        signal: this.stopping.signal,
+        // Recorded as each one ends, so a crash mid-run leaves only the posts in flight unsettled.
+        onResult: async (result) => {
+          const { claim, channel } = result.job.content;
+          if (result.status === "skipped") {
+            if (busy.has(claim)) this.settled.delete(claim);
+            return;
+          }
+          if (result.status === "stopped") {
+            report.stopped = (report.stopped ?? 0) + 1;
+            this.settled.delete(claim);
+            return;
+          }
+          try {
+            await this.settle(result, held.get(claim), report);
+          } catch (error) {
+            // The store failed: the claim stays "posting", and a later tick of this or another
+            // process checks Slack for the message and completes it.
+            this.settled.delete(claim);
+            this.deps.logger.error(`could not record how posting ${claim} ended: ${String(error)}`);
+          }
+          if (result.status === "channel_gone")
+            this.deps.logger.warn(`paused nudges for ${channel.key}: ${result.error}`);
+        },
+      },
+    );
     if (aborted) {
       report.aborted = aborted;
       this.deps.logger.error(
@@ -293,23 +364,161 @@ export class NudgeScheduler {
     return report;
   }
 
-  /**
-   * A claim still "posting" that this process is not posting was left by a process that died
-   * mid-post: the message may or may not have reached Slack, and it is not retried. Say so once.
-   */
-  private async reportStuck(claim: string): Promise<void> {
-    if (this.posting.has(claim)) return;
-    const record = await this.sent.get(claim);
-    if (record?.state === "posting") {
+  /** Posts a claimed message, first looking for it in Slack if an earlier post may have landed. */
+  private async postHeld(candidate: Candidate, hold: Held, attempt: Attempt): Promise<PostOutcome> {
+    const { claim, channel } = candidate;
+    const tag = { id: claim, since: hold.since };
+    if (attempt.uncertain || hold.recovered) {
+      const found = await this.find(channel.channelId, tag);
+      if (!found.ok) return { ...found, uncertain: true };
+      if (hold.recovered) {
+        this.deps.logger.warn(
+          found.ts
+            ? `${claim} was being posted when ${hold.recovered}; Slack has it (ts ${found.ts}), so it is not posted again`
+            : `${claim} was being posted when ${hold.recovered}; Slack does not have it, so it is posted now`,
+        );
+        hold.recovered = undefined;
+      }
+      if (found.ts) return found;
+    }
+    this.posting.add(claim);
+    try {
+      let content: NudgeContent;
+      try {
+        content = await candidate.build();
+      } catch (error) {
+        if (!isDamaged(error)) throw error;
+        this.logDamaged(`nudge settings of ${channel.key}`, error);
+        return { ok: false, error: "stored_value_invalid" };
+      }
+      return await this.deps.deliver(content, tag);
+    } finally {
+      this.posting.delete(claim);
+    }
+  }
+
+  /** Records how one message's posting ended, and pauses a channel the bot was removed from. */
+  private async settle(result: SendResult<Candidate>, hold: Held | undefined, report: TickReport) {
+    const { claim, channel } = result.job.content;
+    const held = hold !== undefined;
+    if (result.status === "posted") {
+      report.posted++;
+      // A plain write: this process holds the claim, and nobody takes over a live holder's.
+      await this.sent.set(claim, {
+        state: "posted",
+        at: new Date(hold?.since ?? this.deps.clock.now()).toISOString(),
+        ...(result.ts ? { ts: result.ts } : {}),
+      });
+      return;
+    }
+    this.settled.delete(claim);
+    // Not posted for sure: release the claim (if this run took it) so a later tick can try again.
+    // Maybe posted: keep it "posting"; the next tick looks for it in Slack first.
+    if (held && !result.uncertain) await this.sent.delete(claim);
+    if (result.status === "channel_gone") {
+      report.paused.push(channel.key);
+      await this.deps.channels.pause(
+        channel.teamId,
+        channel.channelId,
+        result.error ?? "channel_gone",
+      );
+    } else if (result.status === "failed") {
+      report.failed++;
       this.deps.logger.warn(
-        `${claim} was being posted when the bot stopped; it may not have reached Slack and is not retried`,
+        result.uncertain
+          ? `could not confirm ${claim} was posted: ${result.error}; a later tick looks for it in Slack and posts it if missing`
+          : `could not post ${claim}: ${result.error}; will retry on a later tick`,
       );
     }
   }
 
-  private claim(key: string, state: "posting" | "skipped", now: Date): Promise<boolean> {
-    return this.sent.claim(key, { state, at: now.toISOString() });
+  /**
+   * Claims a message for this process: a fresh claim, or one whose holder is gone (a process that
+   * died mid-post, or this process after an unconfirmed post). "busy" while another live process
+   * is posting it; undefined once it is settled.
+   */
+  private async take(claim: string, now: Date): Promise<Held | "busy" | undefined> {
+    const fresh: Sent = { state: "posting", at: now.toISOString(), owner: this.owner };
+    if (await this.sent.claim(claim, fresh)) return { since: now.getTime() };
+    const existing = await this.sent.get(claim);
+    if (existing && !this.takeable(claim, existing))
+      return existing.state === "posting" ? "busy" : undefined;
+    let taken: Held | undefined;
+    await this.sent.update(claim, (current) => {
+      taken = undefined;
+      if (!current) {
+        taken = { since: now.getTime() };
+        return fresh;
+      }
+      if (!this.takeable(claim, current)) return current;
+      taken = {
+        since: Date.parse(current.at),
+        recovered:
+          current.owner?.instance === this.owner.instance
+            ? "an earlier attempt could not be confirmed"
+            : "its process stopped",
+      };
+      return {
+        ...current,
+        owner: this.owner,
+        taken: new Date(this.deps.clock.now()).toISOString(),
+      };
+    });
+    return taken;
   }
+
+  /** A "posting" claim nobody is working on any more. */
+  private takeable(claim: string, record: Sent): boolean {
+    if (record.state !== "posting") return false;
+    const { owner } = record;
+    if (owner?.instance === this.owner.instance) return !this.posting.has(claim);
+    const alive = owner ? processAlive(owner, this.owner) : undefined;
+    if (alive !== undefined) return !alive;
+    return this.deps.clock.now() - Date.parse(record.taken ?? record.at) > STALE_CLAIM_MS;
+  }
+
+  private find(channelId: string, tag: NudgeTag): Promise<PostOutcome> {
+    return this.deps.find
+      ? this.deps.find(channelId, tag)
+      : Promise.resolve({ ok: false, error: "cannot_look_for_messages" });
+  }
+
+  private skip(key: string, now: Date): Promise<boolean> {
+    return this.sent.claim(key, { state: "skipped", at: now.toISOString() });
+  }
+
+  private logDamaged(what: string, error: unknown): void {
+    const message = (error as Error).message;
+    if (this.damagedLogged.has(message)) return;
+    this.damagedLogged.add(message);
+    this.deps.logger.warn(`skipping the ${what}: ${message}`);
+  }
+}
+
+/** A claim this run holds: since when its message may be in Slack, and why it was taken over. */
+interface Held {
+  since: number;
+  recovered?: string | undefined;
+}
+
+/**
+ * Whether the process holding a claim still runs: known on the same host (by its pid), unknown
+ * (undefined) on another.
+ */
+export function processAlive(owner: ClaimOwner, self: ClaimOwner): boolean | undefined {
+  if (owner.host !== self.host) return undefined;
+  if (owner.pid === self.pid) return owner.instance === self.instance;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function isDamaged(error: unknown): boolean {
+  return error instanceof AppError && error.code === ErrorCode.StoredValueInvalid;
 }
 
 /** A channel's own order of the prompts: stable, and different between channels. */

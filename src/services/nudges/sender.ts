@@ -1,8 +1,20 @@
-/** What one attempt to post gave: posted, or Slack's error code (and Retry-After for 429s). */
+/**
+ * What one attempt to post gave: posted, or Slack's error code (and Retry-After for 429s).
+ * `uncertain`: the request may have reached Slack (a reset connection, a timeout, a 5xx), so the
+ * message may have been posted; it must be looked for before posting again.
+ */
 export type PostOutcome =
   /** `skipped`: nothing was posted because another tick (or process) already did. */
   | { ok: true; ts?: string; skipped?: boolean }
-  | { ok: false; error: string; retryAfterMs?: number };
+  | { ok: false; error: string; retryAfterMs?: number; uncertain?: boolean };
+
+/** What the sender tells `post` about the job's earlier attempts. */
+export interface Attempt {
+  /** 1 for the first attempt. */
+  number: number;
+  /** An earlier attempt's outcome was uncertain: look for the message before posting it again. */
+  uncertain: boolean;
+}
 
 /** Time, injectable so tests run a fake clock instead of sleeping. */
 export interface Clock {
@@ -19,6 +31,11 @@ export const realClock: Clock = {
 export const CHANNEL_GONE = new Set(["not_in_channel", "channel_not_found", "is_archived"]);
 /** The bot's token is no good: stop the whole run. */
 export const AUTH_FAILED = new Set(["invalid_auth", "token_revoked", "account_inactive"]);
+/**
+ * Slack certainly did not take the message but may a moment later: try again after a pause.
+ * (429s are waited out separately; uncertain outcomes are retried after looking for the message.)
+ */
+export const TRANSIENT = new Set(["service_unavailable", "request_timeout", "connection_refused"]);
 
 export interface SendJob<T> {
   /** Jobs with the same channel key are posted in order, at least `perChannelMs` apart. */
@@ -26,13 +43,22 @@ export interface SendJob<T> {
   content: T;
 }
 
-export type SendStatus = "posted" | "skipped" | "channel_gone" | "failed" | "aborted";
+export type SendStatus =
+  | "posted"
+  | "skipped"
+  | "channel_gone"
+  | "failed"
+  | "aborted"
+  /** The run was stopped (SIGTERM) before this job started: nothing was done for it. */
+  | "stopped";
 
 export interface SendResult<T> {
   job: SendJob<T>;
   status: SendStatus;
   error?: string;
   ts?: string;
+  /** Failed, and the last attempt's outcome was uncertain: the message may be in Slack. */
+  uncertain?: boolean;
 }
 
 export interface SenderOptions {
@@ -42,6 +68,16 @@ export interface SenderOptions {
   perChannelMs?: number;
   /** Attempts per job, counting retries after 429 and transient errors (default 5). */
   maxAttempts?: number;
+}
+
+export interface RunOptions<T> {
+  /**
+   * Once aborted (SIGTERM), jobs not started yet end as `stopped` (nothing was done for them),
+   * waits end at once and nothing is retried; jobs in flight finish their attempt.
+   */
+  signal?: AbortSignal;
+  /** Called with each job's result as soon as it is known (before the worker moves on). */
+  onResult?: (result: SendResult<T>) => Promise<void>;
 }
 
 /**
@@ -72,8 +108,11 @@ export class Sender {
 
   async run<T>(
     jobs: readonly SendJob<T>[],
-    post: (job: SendJob<T>) => Promise<PostOutcome>,
+    post: (job: SendJob<T>, attempt: Attempt) => Promise<PostOutcome>,
+    options: RunOptions<T> = {},
   ): Promise<{ results: SendResult<T>[]; aborted: string | undefined }> {
+    const signal = options.signal ?? new AbortController().signal;
+    const stopping = () => signal.aborted;
     const stale = this.clock.now() - this.perChannelMs;
     for (const [k, at] of this.lastPost) if (at < stale) this.lastPost.delete(k);
     const byChannel = new Map<string, SendJob<T>[]>();
@@ -85,23 +124,36 @@ export class Sender {
 
     const postOne = async (job: SendJob<T>): Promise<SendResult<T>> => {
       let lastError = "unknown_error";
+      let uncertain = false;
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
         if (aborted) return { job, status: "aborted", error: aborted };
-        await this.waitForTurn(job.channelKey);
+        if (attempt > 1 && stopping()) break;
+        await this.waitForTurn(job.channelKey, signal);
         if (aborted) return { job, status: "aborted", error: aborted };
+        if (stopping()) {
+          if (attempt === 1) return { job, status: "stopped" };
+          break;
+        }
         let outcome: PostOutcome;
         try {
-          outcome = await post(job);
+          outcome = await post(job, { number: attempt, uncertain });
         } catch (error) {
+          // A throw from `post` is a bug or a store failure before anything was sent.
           outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
         }
         if (!(outcome.ok && outcome.skipped)) this.lastPost.set(job.channelKey, this.clock.now());
         if (outcome.ok && outcome.skipped) return { job, status: "skipped" };
         if (outcome.ok) return { job, status: "posted", ...(outcome.ts ? { ts: outcome.ts } : {}) };
         lastError = outcome.error;
+        uncertain ||= outcome.uncertain === true;
         if (AUTH_FAILED.has(outcome.error)) {
           aborted = outcome.error;
-          return { job, status: "aborted", error: outcome.error };
+          return {
+            job,
+            status: "aborted",
+            error: outcome.error,
+            ...(uncertain ? { uncertain } : {}),
+          };
         }
         if (CHANNEL_GONE.has(outcome.error))
           return { job, status: "channel_gone", error: outcome.error };
@@ -110,29 +162,47 @@ export class Sender {
           this.notBefore = Math.max(this.notBefore, this.clock.now() + wait);
           continue;
         }
-        // Other errors (a 5xx, a network hiccup): back off briefly and try again.
-        await this.clock.sleep(Math.min(30_000, 500 * 2 ** (attempt - 1)));
+        // Anything else Slack answered (invalid_blocks, msg_too_long…) would fail the same way.
+        if (!outcome.uncertain && !TRANSIENT.has(outcome.error)) break;
+        // A network hiccup or a 5xx: back off briefly, then look before posting again.
+        await this.pause(Math.min(30_000, 500 * 2 ** (attempt - 1)), signal);
       }
-      return { job, status: "failed", error: lastError };
+      return { job, status: "failed", error: lastError, ...(uncertain ? { uncertain } : {}) };
     };
 
     const worker = async () => {
       for (let queue = queues.shift(); queue; queue = queues.shift()) {
-        for (const job of queue) results.push(await postOne(job));
+        for (const job of queue) {
+          const result = await postOne(job);
+          results.push(result);
+          await options.onResult?.(result);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, byChannel.size) }, worker));
     return { results, aborted };
   }
 
-  private async waitForTurn(channelKey: string): Promise<void> {
-    for (;;) {
+  /** Sleeps on the clock, or less if the run is stopped meanwhile. */
+  private async pause(ms: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    let onAbort = () => {};
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    await Promise.race([this.clock.sleep(ms), aborted]);
+    signal.removeEventListener("abort", onAbort);
+  }
+
+  private async waitForTurn(channelKey: string, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
       const now = this.clock.now();
       const channelReady =
         (this.lastPost.get(channelKey) ?? Number.NEGATIVE_INFINITY) + this.perChannelMs;
       const wait = Math.max(this.notBefore, channelReady) - now;
       if (wait <= 0) return;
-      await this.clock.sleep(wait);
+      await this.pause(wait, signal);
     }
   }
 }

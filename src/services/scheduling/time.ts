@@ -7,7 +7,29 @@ export interface WeeklyTime {
   timezone: string;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; unreadable?: true };
+/**
+ * What is wrong with something a user typed, as a code and the values a reply needs; the
+ * renderers (src/blocks/problems.ts) turn it into words, escaping what the user typed.
+ */
+export type Problem =
+  | { code: "not_weekday"; text: string }
+  | { code: "not_time"; text: string }
+  | { code: "not_timezone"; text: string }
+  | { code: "not_real_date"; text: string }
+  | { code: "unreadable_date"; text: string }
+  | { code: "past_date"; date: string; time?: string }
+  | { code: "empty" }
+  | { code: "no_date"; text: string }
+  | { code: "one_link" }
+  | { code: "bad_link"; link: string }
+  | { code: "no_title" }
+  | { code: "title_too_long"; length: number; max: number }
+  | { code: "unknown_subcommand"; command: string; sub: string }
+  | { code: "which_deadline" }
+  | { code: "no_such_deadline"; id: string }
+  | { code: "nudges_on_usage" };
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
@@ -17,10 +39,7 @@ export function parseWeekday(word: string): Parsed<number> {
   const index = WEEKDAYS.findIndex((day) => w.length >= 3 && day.startsWith(w.replace(/\.$/, "")));
   return index >= 0
     ? { ok: true, value: index + 1 }
-    : {
-        ok: false,
-        error: `“${word}” is not a weekday. Use monday, tuesday, … sunday (or mon, tue…).`,
-      };
+    : { ok: false, problem: { code: "not_weekday", text: word } };
 }
 
 export function weekdayName(weekday: number): string {
@@ -34,10 +53,7 @@ export function parseTime(text: string): Parsed<string> {
   const hour = Number(m?.[1]);
   const minute = Number(m?.[2]);
   if (!m || hour > 23 || minute > 59) {
-    return {
-      ok: false,
-      error: `“${text}” is not a time. Use the 24-hour clock, like 09:00 or 17:30.`,
-    };
+    return { ok: false, problem: { code: "not_time", text } };
   }
   return { ok: true, value: `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}` };
 }
@@ -47,10 +63,7 @@ export function parseTimezone(text: string): Parsed<string> {
   if (text.toUpperCase() === "UTC") return { ok: true, value: "UTC" };
   return IANAZone.isValidZone(text)
     ? { ok: true, value: new IANAZone(text).name }
-    : {
-        ok: false,
-        error: `“${text}” is not a timezone I know. Use an IANA name like America/New_York, Europe/London or Asia/Kolkata.`,
-      };
+    : { ok: false, problem: { code: "not_timezone", text } };
 }
 
 /**
@@ -161,11 +174,7 @@ export function parseDeadlineDate(text: string, now: Date, timezone: string): Pa
       { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) },
       { zone: timezone },
     );
-    if (!day.isValid)
-      return {
-        ok: false,
-        error: `${text} is not a real date. Write it as YYYY-MM-DD, like 2026-12-15.`,
-      };
+    if (!day.isValid) return { ok: false, problem: { code: "not_real_date", text } };
     if (iso[4]) {
       const t = parseTime(iso[4]);
       if (!t.ok) return t;
@@ -185,20 +194,13 @@ export function parseDeadlineDate(text: string, now: Date, timezone: string): Pa
       }
     }
     if (!day) {
-      return {
-        ok: false,
-        unreadable: true,
-        error: `I can't read “${text}” as a date. Use 2026-12-15, 2026-12-15 17:00, Dec 5, 5 Dec or December 5 2026.`,
-      };
+      return { ok: false, problem: { code: "unreadable_date", text } };
     }
   }
   const date = day.toISODate() as string;
   const instant = time ? atLocal(date, time, timezone) : day.endOf("day").toJSDate();
   if (day.startOf("day") < today || instant.getTime() < now.getTime()) {
-    return {
-      ok: false,
-      error: `${formatDate(date, time)} is in the past. Deadlines must be today or later.`,
-    };
+    return { ok: false, problem: { code: "past_date", date, ...(time ? { time } : {}) } };
   }
   return { ok: true, value: time ? { date, time } : { date } };
 }

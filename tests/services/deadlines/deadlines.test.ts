@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Deadlines, parseNewDeadline } from "../../../src/services/deadlines/deadlines.ts";
+import { problemText } from "../../../src/blocks/problems.ts";
+import {
+  Deadlines,
+  isFarOff,
+  parseNewDeadline,
+  pendingDeadline,
+} from "../../../src/services/deadlines/deadlines.ts";
 import { openStore } from "../../../src/services/storage/store.ts";
 
 const now = new Date("2026-11-22T12:00:00Z");
@@ -43,12 +49,62 @@ describe("/deadlines add grammar", () => {
     ["2026-12-15", /Add a title after the date/],
     ["2026-12-15 Acme https://", /doesn't look like a web link/],
     ["2026-12-15 Acme http:/broken", /doesn't look like a web link/],
+    ["2026-12-15 Acme https://..", /doesn't look like a web link/],
+    ["2026-12-15 Acme https://localhost:3000/x", /doesn't look like a web link/],
+    ["2026-12-15 Acme <ftp://files.acme.example/x>", /doesn't look like a web link/],
+    [
+      "2026-12-15 Acme <mailto:jobs@acme.example|jobs@acme.example>",
+      /doesn't look like a web link/,
+    ],
+    ["2026-12-15 Acme www.acme.example", /doesn't look like a web link/],
+    ["2026-12-15 Acme <https://acme.example> ML intern", /Put one link, at the end/],
+    ["2026-12-15 <https://a.example> Acme <https://b.example>", /Put one link, at the end/],
     ["Acme 2026-12-15", /can't find a date at the start/],
     ["", /Tell me the date/],
   ])("refuses %j, saying what is wrong", (text, message) => {
     const r = parse(text);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(message);
+    if (!r.ok) expect(problemText(r.problem)).toMatch(message);
+  });
+});
+
+describe("far-off dates and pending deadlines", () => {
+  it("counts a date as far off only after the end of next year, in the channel's timezone", () => {
+    expect(isFarOff({ date: "2027-12-31" }, now, "UTC")).toBe(false);
+    expect(isFarOff({ date: "2028-01-01" }, now, "UTC")).toBe(true);
+    expect(isFarOff({ date: "9999-12-31" }, now, "UTC")).toBe(true);
+    // 31 Dec 2026 23:30 UTC is already 2027 in Tokyo.
+    const newYearsEve = new Date("2026-12-31T23:30:00Z");
+    expect(isFarOff({ date: "2028-06-01" }, newYearsEve, "Asia/Tokyo")).toBe(false);
+    expect(isFarOff({ date: "2028-06-01" }, newYearsEve, "UTC")).toBe(true);
+  });
+
+  it("a pending deadline survives its button value; anything else is refused", () => {
+    const parsed = parse("9999-12-31 17:00 Acme https://acme.example/apply?a=1&b=2");
+    if (!parsed.ok) throw new Error(parsed.problem.code);
+    const pending = pendingDeadline.from("a1b2c3", parsed.value, "Europe/Berlin");
+    const value = pendingDeadline.encode(pending);
+    expect(value.length).toBeLessThanOrEqual(2000);
+    expect(pendingDeadline.decode(value, now)).toEqual(pending);
+    expect(pendingDeadline.toNew(pending)).toEqual(parsed.value);
+    const forged = (change: Record<string, unknown>) =>
+      pendingDeadline.decode(JSON.stringify({ ...pending, ...change }), now);
+    expect(pendingDeadline.decode("not json", now)).toBeUndefined();
+    expect(forged({ url: "javascript:alert(1)" })).toBeUndefined();
+    expect(forged({ date: "2020-01-01" })).toBeUndefined();
+    expect(forged({ date: "9999-02-30" })).toBeUndefined();
+    expect(forged({ timezone: "Mars/Olympus" })).toBeUndefined();
+    expect(forged({ title: "" })).toBeUndefined();
+  });
+
+  it("adding with a fixed id twice stores it once", async () => {
+    const d = new Deadlines(await openStore("memory://"), () => now);
+    const input = { date: { date: "9999-12-31" }, title: "Forever" };
+    const first = await d.add("T", "C", input, "U1", "UTC", { id: "abc123" });
+    const again = await d.add("T", "C", input, "U2", "UTC", { id: "abc123" });
+    expect(first).toMatchObject({ ok: true, existed: false });
+    expect(again).toMatchObject({ ok: true, existed: true, value: { addedBy: "U1" } });
+    expect((await d.upcoming("T", "C")).map((x) => x.id)).toEqual(["abc123"]);
   });
 });
 

@@ -37,3 +37,35 @@ describe("unanswered questions", () => {
     expect(await gaps.top("T", 10)).toEqual([]);
   });
 });
+
+describe("👎 with the question that got it", () => {
+  it("keeps each 👎 with its question per workspace; a 👍 by the same voter takes it back", async () => {
+    let now = new Date("2026-11-01T10:00:00Z");
+    const feedback = new Feedback(await openStore("memory://"), () => now);
+    await feedback.vote("e1", "U1", false, { teamId: "T", question: "when  2 apply <pls>" });
+    now = new Date("2026-11-02T10:00:00Z");
+    await feedback.vote("e1", "U2", false, { teamId: "T", question: "When 2 apply <pls>" });
+    await feedback.vote("e2", "U1", false, { teamId: "T" });
+    await feedback.vote("e3", "U1", false, { teamId: "OTHER", question: "elsewhere" });
+    expect(await feedback.downvoted("T", 10)).toEqual([
+      {
+        entryId: "e1",
+        question: "When 2 apply <pls>",
+        count: 2,
+        lastAt: "2026-11-02T10:00:00.000Z",
+      },
+      { entryId: "e2", question: null, count: 1, lastAt: "2026-11-02T10:00:00.000Z" },
+    ]);
+    await feedback.vote("e1", "U2", true, { teamId: "T", question: "when 2 apply <pls>" });
+    await feedback.vote("e2", "U1", true, { teamId: "T" });
+    expect(await feedback.downvoted("T", 10)).toEqual([
+      {
+        entryId: "e1",
+        question: "When 2 apply <pls>",
+        count: 1,
+        lastAt: "2026-11-02T10:00:00.000Z",
+      },
+    ]);
+    expect(await feedback.counts("e1")).toEqual({ helpful: 1, notHelpful: 1 });
+  });
+});

@@ -1,12 +1,18 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { Deadlines } from "../../../src/services/deadlines/deadlines.ts";
 import type { KnowledgeBase } from "../../../src/services/knowledge-base/knowledge-base.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../../src/services/knowledge-base/load.ts";
 import { ChannelSettings } from "../../../src/services/nudges/channels.ts";
-import { type NudgeContent, NudgeScheduler } from "../../../src/services/nudges/scheduler.ts";
+import {
+  type NudgeContent,
+  NudgeScheduler,
+  type NudgeTag,
+} from "../../../src/services/nudges/scheduler.ts";
 import type { PostOutcome } from "../../../src/services/nudges/sender.ts";
 import { openStore, type Store } from "../../../src/services/storage/store.ts";
 import { memoryLogger } from "../../helpers/harness.ts";
@@ -17,18 +23,25 @@ beforeAll(async () => {
   kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
 });
 
-/** A scheduler over a store, with a fake clock and a recording deliver. */
+/** What a fake Slack holds: each message with the tag it was posted with. */
+type FakeSlack = Array<{ content: NudgeContent; tag: NudgeTag }>;
+
+/**
+ * A scheduler over a store, with a fake clock and a recording deliver; `slack` (shared between
+ * schedulers to play several processes) holds what was accepted, for `find`.
+ */
 function setup(
   store: Store,
   start: string,
-  answer: (c: NudgeContent) => PostOutcome = () => ({ ok: true, ts: "1.1" }),
+  answer: (c: NudgeContent) => PostOutcome | Promise<PostOutcome> = () => ({ ok: true, ts: "1.1" }),
+  slack: FakeSlack = [],
 ) {
   const clock = new VirtualClock(Date.parse(start));
   const now = () => new Date(clock.now());
   const posted: NudgeContent[] = [];
-  const channels = new ChannelSettings(store, now);
-  const deadlines = new Deadlines(store, now);
   const logger = memoryLogger();
+  const channels = new ChannelSettings(store, now, logger);
+  const deadlines = new Deadlines(store, now);
   const scheduler = new NudgeScheduler({
     store,
     kb,
@@ -36,10 +49,17 @@ function setup(
     deadlines,
     clock,
     logger,
-    deliver: async (content) => {
-      const outcome = answer(content);
-      if (outcome.ok) posted.push(content);
+    deliver: async (content, tag) => {
+      const outcome = await answer(content);
+      if (outcome.ok) {
+        posted.push(content);
+        slack.push({ content, tag });
+      }
       return outcome;
+    },
+    find: async (channelId, tag) => {
+      const found = slack.find((m) => m.content.channelId === channelId && m.tag.id === tag.id);
+      return found ? { ok: true, ts: "found" } : { ok: true };
     },
   });
   /** Ticks once a minute from the clock's time until `until`. */
@@ -96,39 +116,62 @@ describe("the weekly nudge", () => {
     expect(weekly(s.posted)).toHaveLength(1);
   });
 
-  it("a restart in the middle of a run does not post twice", async () => {
+  it("after a crash mid-run, a restart completes the run: each channel once, and says truthfully what it found", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "nudge-"));
     const url = `sqlite://${path.join(dir, "db.sqlite")}`;
     try {
       const first = await openStore(url);
       const a = setup(first, "2027-01-10T12:00:00Z");
-      for (const c of ["C1", "C2", "C3"]) await a.weeklyAt(c, 1, "09:00", "UTC");
-      // C1 is posted; the process dies while posting C2 (its request never returns).
+      for (const c of ["C1", "C2", "C3", "C4"]) await a.weeklyAt(c, 1, "09:00", "UTC");
+      // The process dies while posting C2 (Slack took it) and C3 (Slack never got it); C4 was
+      // never started.
+      const slack: FakeSlack = [];
+      let hung = 0;
       let died!: () => void;
       const dead = new Promise<void>((resolve) => {
         died = resolve;
       });
-      const crashing = setup(first, "2027-01-11T09:00:05Z", (c) => {
-        if (c.channelId === "C2") {
-          died();
-          return new Promise<never>(() => {}) as never;
-        }
-        return { ok: true };
+      const hang = () => {
+        if (++hung === 2) died();
+        return new Promise<never>(() => {});
+      };
+      const crashing = setup(
+        first,
+        "2027-01-11T09:00:05Z",
+        (c) => {
+          if (c.channelId === "C2") {
+            slack.push({ content: c, tag: { id: "weekly:T:C2:2027-W02", since: 0 } });
+            return hang();
+          }
+          if (c.channelId === "C3") return hang();
+          return { ok: true };
+        },
+        slack,
+      );
+      crashing.scheduler = new NudgeScheduler({
+        ...(
+          crashing.scheduler as unknown as { deps: ConstructorParameters<typeof NudgeScheduler>[0] }
+        ).deps,
+        sender: { concurrency: 2 },
       });
       void crashing.scheduler.tick(new Date("2027-01-11T09:00:05Z"));
       await dead;
       await first.close();
 
       const second = await openStore(url);
-      const b = setup(second, "2027-01-11T09:00:40Z");
+      const b = setup(second, "2027-01-11T09:00:40Z", undefined, slack);
       await b.runUntil("2027-01-11T10:00:00Z");
-      const stuck = b.logger.lines.filter((l) =>
-        l.includes("weekly:T:C2:2027-W02 was being posted when the bot stopped"),
-      );
-      expect(stuck).toHaveLength(1);
-      const all = [...crashing.posted, ...b.posted].map((p) => p.channelId).sort();
-      // C2's claim was taken before the crash: it is not posted again (at most once).
-      expect(all).toEqual(["C1", "C3"]);
+      const inSlack = slack.map((m) => m.content.channelId).sort();
+      expect(inSlack).toEqual(["C1", "C2", "C3", "C4"]);
+      const told = b.logger.lines.filter((l) => l.includes("was being posted when"));
+      expect(told).toEqual([
+        expect.stringContaining(
+          "weekly:T:C2:2027-W02 was being posted when its process stopped; Slack has it",
+        ),
+        expect.stringContaining(
+          "weekly:T:C3:2027-W02 was being posted when its process stopped; Slack does not have it, so it is posted now",
+        ),
+      ]);
       await second.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -251,5 +294,75 @@ describe("when posting fails", () => {
     await s.scheduler.tick(new Date("2027-01-11T09:05:00Z"));
     await s.scheduler.tick(new Date("2027-01-11T09:06:00Z"));
     expect(weekly(s.posted)).toHaveLength(1);
+  });
+});
+
+describe("a damaged record", () => {
+  it("stops only its own channel: logged once with its key, the others are nudged", async () => {
+    const store = await openStore("memory://");
+    const s = setup(store, "2027-01-10T12:00:00Z");
+    for (const c of ["A", "BAD", "C", "DL"]) await s.weeklyAt(c, 1, "09:00", "UTC");
+    await s.deadlines.add("T", "DL", { date: { date: "2027-01-12" }, title: "Due" }, "U", "UTC");
+    // One channel's settings and another's deadlines fail their schemas; the index gets junk.
+    const raw = (name: string) => store.collection(name, z.unknown());
+    const bad = (await raw("channels").get("T:BAD")) as { schedule: object };
+    await raw("channels").set("T:BAD", { ...bad, schedule: { ...bad.schedule, weekday: 9 } });
+    await raw("deadlines").set("T:DL", { items: [{ id: 42 }] });
+    await raw("schedules").update("all", (v) => ({ ...(v as object), "T:JUNK": [1, 2] }));
+
+    s.clock.set("2027-01-11T08:59:00Z");
+    await s.runUntil("2027-01-11T09:10:00Z");
+    expect(
+      weekly(s.posted)
+        .map((p) => p.channelId)
+        .sort(),
+    ).toEqual(["A", "C"]);
+    const about = (key: string) => s.logger.lines.filter((l) => l.includes(key));
+    expect(about("channels:T:BAD")).toEqual([
+      expect.stringContaining(
+        "warn no nudges for T:BAD until its settings are set again (/nudges on): stored value channels:T:BAD does not match its schema",
+      ),
+    ]);
+    expect(about("deadlines:T:DL").length).toBeGreaterThanOrEqual(1);
+    expect(new Set(about("deadlines:T:DL")).size).toBe(about("deadlines:T:DL").length);
+
+    // Setting the schedule again repairs the channel.
+    await s.weeklyAt("BAD", 1, "09:20", "UTC");
+    await s.runUntil("2027-01-11T09:21:00Z");
+    expect(weekly(s.posted).map((p) => p.channelId)).toContain("BAD");
+  });
+});
+
+describe("a claim held by another process", () => {
+  it("is left alone while that process runs, and completed by a tick after it is gone", async () => {
+    const store = await openStore("memory://");
+    const slack: FakeSlack = [];
+    const a = setup(store, "2027-01-10T12:00:00Z", () => new Promise<never>(() => {}), slack);
+    await a.weeklyAt("C", 1, "09:00", "UTC");
+    // Process A (a real process, so it can die) claims the nudge and hangs while posting it.
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"]);
+    const deps = (
+      a.scheduler as unknown as { deps: ConstructorParameters<typeof NudgeScheduler>[0] }
+    ).deps;
+    const processA = new NudgeScheduler({
+      ...deps,
+      owner: { host: hostname(), pid: other.pid as number, instance: "A" },
+    });
+    void processA.tick(new Date("2027-01-11T09:00:05Z"));
+    await vi.waitFor(async () =>
+      expect(await store.collection("sent", z.unknown()).get("weekly:T:C:2027-W02")).toBeDefined(),
+    );
+
+    const b = setup(store, "2027-01-11T09:01:00Z", undefined, slack);
+    expect((await b.scheduler.tick(new Date("2027-01-11T09:01:00Z"))).posted).toBe(0);
+    other.kill("SIGKILL");
+    await new Promise((resolve) => other.on("exit", resolve));
+    expect((await b.scheduler.tick(new Date("2027-01-11T09:02:00Z"))).posted).toBe(1);
+    expect(slack.map((m) => m.content.channelId)).toEqual(["C"]);
+    expect(b.logger.lines).toContainEqual(
+      expect.stringContaining(
+        "weekly:T:C:2027-W02 was being posted when its process stopped; Slack does not have it, so it is posted now",
+      ),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { problemText } from "../../../src/blocks/problems.ts";
 import {
   daysUntil,
   latestRun,
@@ -13,7 +14,7 @@ import {
 const now = new Date("2026-11-22T12:00:00Z"); // a Sunday
 const ok = (text: string, zone = "UTC") => {
   const r = parseDeadlineDate(text, now, zone);
-  return r.ok ? r.value : r.error;
+  return r.ok ? r.value : problemText(r.problem);
 };
 
 describe("deadline dates", () => {

@@ -1,9 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { AppError, ErrorCode } from "../../../src/errors.ts";
 import { openStore, type Store } from "../../../src/services/storage/store.ts";
+import { FullDisk, storeOnDisk } from "../../helpers/full-disk.ts";
 
 const Counter = z.object({ n: z.number().int() });
 
@@ -86,4 +88,164 @@ it("a sqlite store keeps its data after it is closed and opened again", async ()
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+describe("a store that cannot write (a full disk)", () => {
+  it("throws StoreUnavailable from every write, naming the store, the key and the cause, and changes nothing", async () => {
+    const disk = new FullDisk();
+    const reported: string[] = [];
+    const store = storeOnDisk(disk, (e) => reported.push(e.message));
+    const c = store.collection("c", Counter);
+    await c.set("k", { n: 1 });
+    disk.full = true;
+    const writes = [
+      () => c.set("k", { n: 2 }),
+      () => c.update("k", () => ({ n: 3 })),
+      () => c.claim("new", { n: 4 }),
+      () => c.delete("k"),
+    ];
+    for (const write of writes) {
+      const error = await write().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe(ErrorCode.StoreUnavailable);
+    }
+    expect(reported[0]).toBe(
+      "test store: could not write c:k: SQLITE_FULL: database or disk is full",
+    );
+    expect(reported).toHaveLength(4);
+    expect(store.healthy()).toBe(false);
+    disk.full = false;
+    expect(await c.get("k")).toEqual({ n: 1 });
+    expect(await c.get("new")).toBeUndefined();
+  });
+
+  it("is unhealthy from a failed write until a write succeeds again", async () => {
+    const disk = new FullDisk();
+    const store = storeOnDisk(disk);
+    const c = store.collection("c", Counter);
+    expect(store.healthy()).toBe(true);
+    disk.full = true;
+    await expect(c.set("k", { n: 1 })).rejects.toThrow(/could not write c:k/);
+    expect(store.healthy()).toBe(false);
+    await c.get("k");
+    expect(store.healthy()).toBe(false);
+    disk.full = false;
+    await c.set("k", { n: 1 });
+    expect(store.healthy()).toBe(true);
+  });
+
+  it("tries a small write of its own when asked whether it is healthy, at most every 5 s, and recovers", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const disk = new FullDisk();
+      const store = storeOnDisk(disk);
+      disk.full = true;
+      await expect(store.collection("c", Counter).set("k", { n: 1 })).rejects.toThrow();
+      expect(store.healthy()).toBe(false);
+      disk.full = false;
+      await vi.waitFor(() => Promise.resolve());
+      expect(store.healthy()).toBe(false);
+      vi.setSystemTime(Date.now() + 5000);
+      store.healthy();
+      await vi.waitFor(() => expect(store.healthy()).toBe(true));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("reports a failed read as a failure, not as a missing value", async () => {
+    const disk = new FullDisk();
+    disk.get = async () => {
+      throw Object.assign(new Error("SQLITE_IOERR: disk I/O error"), { code: "SQLITE_IOERR" });
+    };
+    const c = storeOnDisk(disk).collection("c", Counter);
+    await expect(c.get("k")).rejects.toThrow(
+      "test store: could not read c:k: SQLITE_IOERR: disk I/O error",
+    );
+  });
+});
+
+describe("two connections on one SQLite file, as two processes", () => {
+  let dir: string;
+  let a: Store;
+  let b: Store;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "store-"));
+    const url = `sqlite://${path.join(dir, "db.sqlite")}`;
+    a = await openStore(url);
+    b = await openStore(url);
+  });
+  afterEach(async () => {
+    await a.close();
+    await b.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("lose no update of one key", async () => {
+    const ca = a.collection("c", Counter);
+    const cb = b.collection("c", Counter);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? ca : cb).update("k", (v) => ({ n: (v?.n ?? 0) + 1 })),
+      ),
+    );
+    expect(await ca.get("k")).toEqual({ n: 40 });
+  });
+
+  it("let exactly one of them claim a key, and a claim that expired can be taken again", async () => {
+    const ca = a.collection("claims", z.string());
+    const cb = b.collection("claims", z.string());
+    for (let i = 0; i < 20; i++) {
+      const won = await Promise.all([ca.claim(`k${i}`, "a", 1000), cb.claim(`k${i}`, "b", 1000)]);
+      expect(won.filter(Boolean)).toHaveLength(1);
+      expect(await ca.get(`k${i}`)).toBe(won[0] ? "a" : "b");
+    }
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 1001);
+      expect(await cb.claim("k0", "later")).toBe(true);
+      expect(await ca.get("k0")).toBe("later");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("opening a store file that cannot be used", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "store-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("says a file that is not a database is not one, and what to do", async () => {
+    const file = path.join(dir, "notes.sqlite");
+    await writeFile(file, "these are my notes, not a database\n".repeat(200));
+    await expect(openStore(`sqlite://${file}`)).rejects.toThrow(
+      `The store file ${file} is not an SQLite database (STORE_URL points at some other kind of file). Set STORE_URL to the store's file, or to a new path to start with an empty store.`,
+    );
+  });
+
+  it("says a damaged database is damaged, and what to do", async () => {
+    const file = path.join(dir, "db.sqlite");
+    const store = await openStore(`sqlite://${file}`);
+    const c = store.collection("c", z.string());
+    for (let i = 0; i < 200; i++) await c.set(`k${i}`, "x".repeat(500));
+    await store.close();
+    // Scribble over the pages after the first (the header stays intact).
+    const bytes = await readFile(file);
+    bytes.fill(0x5a, 4096, bytes.length - 4096);
+    await writeFile(file, bytes);
+    await expect(openStore(`sqlite://${file}`)).rejects.toThrow(
+      new RegExp(`^The store file ${file} is damaged .* restore a backup`),
+    );
+  });
+
+  it("says a path that is a folder cannot be opened", async () => {
+    await expect(openStore(`sqlite://${dir}`)).rejects.toThrow(
+      `The store file ${dir} cannot be opened`,
+    );
+  });
 });
