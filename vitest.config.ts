@@ -25,6 +25,8 @@ const OVER_REDIS = [
   "tests/integration/app.test.ts",
   "tests/integration/nudges.test.ts",
   "tests/integration/socket-mode.test.ts",
+  "tests/integration/oauth.test.ts",
+  "tests/integration/workspaces.test.ts",
 ];
 
 const hasRedis = (() => {

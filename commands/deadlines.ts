@@ -94,6 +94,7 @@ export const deadlinesCommand: SlashCommand = {
             response_type: "ephemeral",
             ...renderDeadlineList(
               items.map((deadline) => ({ deadline, daysLeft: deadlines.daysLeft(deadline) })),
+              channel,
             ),
           });
           return;

@@ -2,6 +2,7 @@ import { deadlinesCommand } from "./deadlines.ts";
 import { nudgesCommand } from "./nudges.ts";
 import { prepCommand } from "./prep.ts";
 import { skillsCommand } from "./skills.ts";
+import { trackCommand } from "./track.ts";
 import type { SlashCommand } from "./types.ts";
 
 /** Every slash command the app registers; manifest.yml must list exactly these. */
@@ -10,4 +11,5 @@ export const commands: readonly SlashCommand[] = [
   prepCommand,
   deadlinesCommand,
   nudgesCommand,
+  trackCommand,
 ];

@@ -5,7 +5,10 @@
 import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
 import { createDeliver, createFind, createNudgeClient } from "./listeners/nudges/deliver.ts";
+import { createTeamClients } from "./listeners/nudges/team-clients.ts";
 import { createServices, prepareServices } from "./services/index.ts";
+import { Installations } from "./services/installations/installations.ts";
+import { TokenCipher } from "./services/installations/token-cipher.ts";
 import {
   BUNDLED_KB_DIR,
   BUNDLED_KB_SNAPSHOT,
@@ -21,18 +24,27 @@ try {
     snapshot: BUNDLED_KB_SNAPSHOT,
   });
   const store = await openStore(config.storeUrl, (error) => console.error(error.message));
-  const nudgeClient = createNudgeClient(config);
+  // Multi-workspace mode: installations (tokens sealed) in the same store; nudges use each one's token.
+  const installations = config.oauth
+    ? new Installations(store, new TokenCipher(config.oauth.tokenKey))
+    : undefined;
+  await installations?.checkKey();
+  const nudgeClients =
+    config.oauth && installations
+      ? createTeamClients(config, config.oauth, installations)
+      : createNudgeClient(config);
   const services = createServices(kb, store, {
-    deliver: createDeliver(nudgeClient),
-    find: createFind(nudgeClient),
+    deliver: createDeliver(nudgeClients),
+    find: createFind(nudgeClients),
+    ...(installations ? { installations } : {}),
   });
   await prepareServices(services);
   const running = createSlackApp(config, services);
   await running.start();
   running.app.logger.info(
     config.mode === "http"
-      ? `InternPrep is running (HTTP) on port ${config.port}: POST /slack/events, GET /healthz`
-      : "InternPrep is running (Socket Mode)",
+      ? `InternPrep is running (HTTP) on port ${config.port}: POST /slack/events, GET /healthz${config.oauth ? ", GET /slack/install" : ""}`
+      : `InternPrep is running (Socket Mode)${config.oauth ? `; install it from http://<this host>:${config.port}/slack/install` : ""}`,
   );
   let stopping = false;
   const stop = async (signal: string) => {

@@ -10,6 +10,12 @@ const WHERE = {
   SLACK_APP_TOKEN:
     "Slack app settings → Basic Information → App-Level Tokens (create one with the connections:write scope)",
   SLACK_API_URL: "only for a local stand-in of Slack, e.g. http://127.0.0.1:4000/api/",
+  SLACK_CLIENT_ID: "Slack app settings → Basic Information → App Credentials → Client ID",
+  SLACK_CLIENT_SECRET: "Slack app settings → Basic Information → App Credentials → Client Secret",
+  SLACK_STATE_SECRET:
+    "any random string of 16+ characters you keep secret, e.g. `openssl rand -hex 32`",
+  TOKEN_ENCRYPTION_KEY:
+    "32 random bytes, base64: `openssl rand -base64 32`; keep it safe, the stored tokens cannot be read without it",
   PORT: "any free TCP port, e.g. 3000",
   STORE_URL:
     "sqlite://./var/internprep.sqlite (a file path), redis://[user:password@]host:6379[/db] or rediss://… (TLS) for a shared store, or memory:// for a throwaway store",
@@ -28,6 +34,25 @@ const optional = <T extends z.ZodType>(schema: T) =>
     (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
     schema.optional(),
   );
+
+/** Multi-workspace mode ("Add to Slack"): all three OAuth variables, plus the token key. */
+const OAuthEnvSchema = {
+  SLACK_CLIENT_ID: optional(
+    z.string().regex(/^\d+\.\d+$/, "should look like 1234567890.1234567890"),
+  ),
+  SLACK_CLIENT_SECRET: optional(
+    z.string().regex(/^[A-Za-z0-9]{16,}$/, "should be the 32-character client secret"),
+  ),
+  SLACK_STATE_SECRET: optional(z.string().min(16, "should be at least 16 characters")),
+  TOKEN_ENCRYPTION_KEY: optional(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, "should be base64")
+      .transform((key) => Buffer.from(key, "base64"))
+      .refine((key) => key.length === 32, "should be 32 bytes (base64 of 32 random bytes)"),
+  ),
+};
+const OAUTH_NAMES = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
 
 /** A Slack user id as Slack shows it ("Copy member ID"): U… or W…, capitals and digits. */
 const UserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
@@ -64,9 +89,7 @@ const StoreUrl = z
   .default("sqlite://./var/internprep.sqlite");
 
 const EnvSchema = z.object({
-  SLACK_BOT_TOKEN: z
-    .string({ error: "is missing" })
-    .regex(/^xoxb-[A-Za-z0-9-]+$/, "should look like xoxb-…"),
+  SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, "should look like xoxb-…")),
   SLACK_SIGNING_SECRET: optional(
     z.string().regex(/^[A-Za-z0-9]{16,}$/, "should be the 32-character signing secret"),
   ),
@@ -88,6 +111,7 @@ const EnvSchema = z.object({
     .default("info"),
   KB_DIR: optional(z.string()),
   ORGANIZER_IDS: UserIdList,
+  ...OAuthEnvSchema,
 });
 
 const isSet = (value: string | undefined) => value !== undefined && value.trim() !== "";
@@ -118,9 +142,21 @@ function placeholderIssues(env: NodeJS.ProcessEnv, httpMode: boolean) {
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** The app's configuration, parsed once from the environment. */
+/** Multi-workspace mode: Bolt's OAuth flow, and the key that encrypts stored tokens. */
+export interface OAuthConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly stateSecret: string;
+  /** AES-256-GCM key (32 bytes) for the installations' tokens at rest. */
+  readonly tokenKey: Buffer;
+}
+
 export interface Config {
   readonly mode: "http" | "socket";
-  readonly botToken: string;
+  /** Single-workspace mode: the one bot token. Undefined in multi-workspace mode. */
+  readonly botToken: string | undefined;
+  /** Multi-workspace mode ("Add to Slack") when SLACK_CLIENT_ID/SECRET/STATE_SECRET are set. */
+  readonly oauth?: OAuthConfig | undefined;
   readonly signingSecret: string | undefined;
   readonly appToken: string | undefined;
   readonly slackApiUrl: string | undefined;
@@ -148,7 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
   }
   const httpMode = isSet(env.SLACK_SIGNING_SECRET);
   const parsed = EnvSchema.safeParse(env);
-  const issues = [
+  const issues: Issue[] = [
     ...placeholderIssues(env, httpMode),
     ...(parsed.success ? [] : parsed.error.issues).map((issue) => ({
       name: String(issue.path[0] ?? "environment"),
@@ -162,10 +198,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
       message: "is missing: set it for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode",
     });
   }
+  issues.push(...workspaceModeIssues(env));
   if (!parsed.success || issues.length > 0) {
-    const lines = issues.map(({ name, message }) => {
+    const lines = issues.map(({ name, message, note }) => {
       const where = name in WHERE ? ` (${WHERE[name as keyof typeof WHERE]})` : "";
-      return `  ${name} ${message}${where}`;
+      return `  ${name} ${message}${where}${note ? `; ${note}` : ""}`;
     });
     throw new AppError(
       ErrorCode.ConfigInvalid,
@@ -173,9 +210,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     );
   }
   const e = parsed.data;
+  const oauth =
+    e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.TOKEN_ENCRYPTION_KEY
+      ? Object.freeze({
+          clientId: e.SLACK_CLIENT_ID,
+          clientSecret: e.SLACK_CLIENT_SECRET,
+          stateSecret: e.SLACK_STATE_SECRET,
+          tokenKey: e.TOKEN_ENCRYPTION_KEY,
+        })
+      : undefined;
   return Object.freeze({
     mode: e.SLACK_SIGNING_SECRET ? "http" : "socket",
     botToken: e.SLACK_BOT_TOKEN,
+    oauth,
     signingSecret: e.SLACK_SIGNING_SECRET,
     appToken: e.SLACK_APP_TOKEN === PLACEHOLDERS.SLACK_APP_TOKEN ? undefined : e.SLACK_APP_TOKEN,
     slackApiUrl: e.SLACK_API_URL,
@@ -185,6 +232,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     kbDir: e.KB_DIR,
     organizerIds: Object.freeze([...e.ORGANIZER_IDS]),
   });
+}
+
+/**
+ * Single-workspace mode needs SLACK_BOT_TOKEN; multi-workspace mode needs all three OAuth variables
+ * and TOKEN_ENCRYPTION_KEY, and refuses a bot token (as Bolt does: the token comes from each
+ * workspace's installation instead).
+ */
+/** One problem with one variable; `note` comes after where to find it. */
+interface Issue {
+  name: string;
+  message: string;
+  note?: string;
+}
+
+function workspaceModeIssues(env: NodeJS.ProcessEnv): Issue[] {
+  const oauthSet = OAUTH_NAMES.filter((name) => isSet(env[name]));
+  if (oauthSet.length === 0) {
+    return isSet(env.SLACK_BOT_TOKEN)
+      ? []
+      : [
+          {
+            name: "SLACK_BOT_TOKEN",
+            message: "is missing",
+            note: "or, for many workspaces (Add to Slack), set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and TOKEN_ENCRYPTION_KEY instead",
+          },
+        ];
+  }
+  const issues: Issue[] = OAUTH_NAMES.filter((name) => !isSet(env[name])).map((name) => ({
+    name,
+    message: `is missing: multi-workspace mode needs ${OAUTH_NAMES.join(", ")} together (${oauthSet.join(", ")} set)`,
+  }));
+  if (isSet(env.SLACK_BOT_TOKEN)) {
+    issues.push({
+      name: "SLACK_BOT_TOKEN",
+      message:
+        "must not be set together with the OAuth variables: in multi-workspace mode each workspace's token comes from its installation; remove SLACK_BOT_TOKEN, or remove the OAuth variables for one workspace",
+    });
+  }
+  if (!isSet(env.TOKEN_ENCRYPTION_KEY)) {
+    issues.push({
+      name: "TOKEN_ENCRYPTION_KEY",
+      message: "is missing: multi-workspace mode stores each workspace's token encrypted under it",
+    });
+  }
+  return issues;
 }
 
 /**
@@ -226,14 +318,18 @@ const LocalSchema = z.object({
     .min(0)
     .max(65535)
     .default(3030),
-  LOCAL_STORE_URL: z
-    .string()
-    .regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://")
-    .default("sqlite://./var/local.sqlite"),
+  LOCAL_STORE_URL: optional(
+    z.string().regex(/^(sqlite:\/\/.+|memory:\/\/)$/, "should be sqlite://<path> or memory://"),
+  ),
+  /** `one` (default): one workspace with a bot token; `many`: two, installed with Add to Slack. */
+  LOCAL_WORKSPACES: z.enum(["one", "many"], { error: "should be one or many" }).default("one"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
-/** Settings of `npm run local`: the page's port, the playground's own store, the app's log level. */
+/**
+ * Settings of `npm run local`: the page's port, one workspace or two (multi-workspace mode), the
+ * playground's own store (one per mode), the app's log level.
+ */
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = LocalSchema.safeParse(env);
   if (!parsed.success) {
@@ -242,7 +338,12 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   return Object.freeze({
     pagePort: parsed.data.LOCAL_PORT,
-    storeUrl: parsed.data.LOCAL_STORE_URL,
+    workspaces: parsed.data.LOCAL_WORKSPACES,
+    storeUrl:
+      parsed.data.LOCAL_STORE_URL ??
+      (parsed.data.LOCAL_WORKSPACES === "many"
+        ? "sqlite://./var/local-many.sqlite"
+        : "sqlite://./var/local.sqlite"),
     logLevel: parsed.data.LOG_LEVEL,
     kbDir: kbDirFromEnv(env),
   });

@@ -6,6 +6,10 @@ export const ErrorCode = {
   KnowledgeBaseInvalid: "knowledge_base_invalid",
   ConfigInvalid: "config_invalid",
   StoredValueInvalid: "stored_value_invalid",
+  /** A stored token could not be decrypted: a different TOKEN_ENCRYPTION_KEY, or tampering. */
+  TokenUndecryptable: "token_undecryptable",
+  /** No installation for that workspace (never installed, or uninstalled). */
+  NotInstalled: "not_installed",
   /** The store could not read or write (disk full, read-only, damaged, unreachable). */
   StoreUnavailable: "store_unavailable",
   /** Slack refused the bot token at start-up (auth.test). */

@@ -18,6 +18,7 @@ import {
   type Installation,
   installedWorkspaceOnly,
 } from "./listeners/installed-workspace.ts";
+import { oauthAppOptions, registerUninstall } from "./listeners/oauth/index.ts";
 import { Organizers } from "./listeners/organizers.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
@@ -70,6 +71,29 @@ function refuseFutureRequests(listener: RequestListener, logger: () => Logger): 
   };
 }
 
+/** The message of an authorization failure because the workspace has no installation. */
+function notInstalled(error: unknown): string | undefined {
+  // Bolt's AuthorizationError wraps the InstallProvider's, which wraps the store's AppError.
+  type Wrapped = { code?: unknown; message?: unknown; original?: Wrapped };
+  for (let e = error as Wrapped | undefined, depth = 0; e && depth < 4; e = e.original, depth++) {
+    if (e.code === "not_installed") return String(e.message);
+  }
+  return undefined;
+}
+
+/** What the every-minute tick runs: the nudges, and (multi-workspace) the purge of old uninstalls. */
+export function tickJobs(services: Services): Pick<Services["scheduler"], "tick" | "stop"> {
+  const { scheduler, retention, clock } = services;
+  if (!retention) return scheduler;
+  return {
+    async tick(now = new Date(clock.now())) {
+      await retention.purgeDue(now);
+      return scheduler.tick(now);
+    },
+    stop: () => scheduler.stop(),
+  };
+}
+
 /**
  * The Bolt app with every listener registered. HTTP mode when a signing secret is configured
  * (commands, events and interactions on POST /slack/events), otherwise Socket Mode.
@@ -99,10 +123,18 @@ export function createSlackApp(
     },
   };
   const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
-  // Learned from auth.test at start-up; requests from any other workspace are refused.
+  // Many workspaces ("Add to Slack"): Bolt's OAuth flow, each request authorized with its own
+  // workspace's installation. One workspace: the bot token, whose workspace is learned from
+  // auth.test at start-up; requests from any other workspace are refused.
+  const oauth =
+    config.oauth && services.installations
+      ? oauthAppOptions(config, config.oauth, services.installations)
+      : undefined;
   let installation: Installation | undefined;
   const common = {
-    authorize: installedWorkspaceOnly(config.botToken, () => installation),
+    ...(oauth
+      ? {}
+      : { authorize: installedWorkspaceOnly(config.botToken as string, () => installation) }),
     logLevel: LEVELS[config.logLevel],
     ...(logger ? { logger } : {}),
     // Not used by any listener; Bolt's default conversation store costs ~25% of throughput.
@@ -117,24 +149,34 @@ export function createSlackApp(
       customRoutes: [healthz],
       logLevel: common.logLevel,
       ...(logger ? { logger } : {}),
+      // With our own receiver, the install pages' OAuth calls get SLACK_API_URL from here.
+      ...(oauth
+        ? { ...oauth, installerOptions: { ...oauth.installerOptions, clientOptions } }
+        : {}),
     });
     receiver.requestListener = refuseFutureRequests(receiver.requestListener, () => app.logger);
+    // Many workspaces: Bolt authorizes each request with the receiver's installer.
     app = new App({ ...common, receiver });
   } else {
     app = new App({
       ...common,
+      ...(oauth ?? {}),
       appToken: config.appToken as string,
       socketMode: true,
       customRoutes: [healthz],
-      // The Socket Mode client opens its connection with its own Web API client.
-      installerOptions: { port: config.port, clientOptions },
+      // The Socket Mode client opens its connection with its own Web API client; the install
+      // pages (multi-workspace mode) are served on PORT beside /healthz.
+      installerOptions: { ...oauth?.installerOptions, port: config.port, clientOptions },
     });
   }
-  // Only for auth.test at start-up: a network failure there should stop start-up quickly.
-  const startupClient = new WebClient(config.botToken, {
-    ...clientOptions,
-    retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2000 },
-  });
+  // Only for auth.test at start-up (one workspace): a network failure there should stop start-up
+  // quickly.
+  const startupClient = config.botToken
+    ? new WebClient(config.botToken, {
+        ...clientOptions,
+        retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2000 },
+      })
+    : undefined;
   const home = new HomePublisher(services, options.timers);
 
   // Work continues after ack(); track it so a shutdown can wait for it.
@@ -162,8 +204,15 @@ export function createSlackApp(
   registerCommands(app, services, organizers);
   registerActions(app, services, home, organizers);
   registerEvents(app, services, home);
+  registerUninstall(app, services);
 
   app.error(async (error) => {
+    if (notInstalled(error)) {
+      // Multi-workspace mode: a request from a workspace without an installation (just
+      // uninstalled, or never installed) is not a bug; Slack stops sending them soon.
+      app.logger.warn(`ignored a request: ${notInstalled(error)}`);
+      return;
+    }
     const original = (error as { original?: unknown }).original;
     if (original instanceof AppError && original.code === ErrorCode.WrongWorkspace) {
       app.logger.warn(original.message);
@@ -176,10 +225,13 @@ export function createSlackApp(
     app,
     async start() {
       // Before serving anything: a wrong or revoked token stops start-up with one clear line.
-      installation = await checkBotToken(startupClient);
+      if (startupClient) installation = await checkBotToken(startupClient);
       started = true;
       const server = await (config.mode === "http" ? app.start(config.port) : app.start());
-      if (options.cron !== false) stopCron = startNudgeCron(services.scheduler, app.logger);
+      if (options.cron !== false)
+        stopCron = startNudgeCron(tickJobs(services), app.logger, () =>
+          services.followUps.tick(new Date(services.clock.now())),
+        );
       ready = true;
       const address = server instanceof Server ? server.address() : null;
       return { port: typeof address === "object" && address ? address.port : undefined };

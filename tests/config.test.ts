@@ -110,3 +110,58 @@ describe("config", () => {
     expect(() => storeUrlFromEnv({ STORE_URL: "redis://x" })).toThrowError(/STORE_URL should be/);
   });
 });
+
+describe("config: one workspace (token) or many (OAuth)", () => {
+  const oauth = {
+    SLACK_SIGNING_SECRET: base.SLACK_SIGNING_SECRET,
+    SLACK_CLIENT_ID: "1111111111.2222222222",
+    SLACK_CLIENT_SECRET: "0123456789abcdef0123456789abcdef",
+    SLACK_STATE_SECRET: "a-long-random-state-secret",
+    TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString("base64"),
+  };
+  const problems = (env: Record<string, string | undefined>) => {
+    try {
+      load(env);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "";
+  };
+
+  it("multi-workspace mode with the three OAuth variables and a 32-byte key, no bot token", () => {
+    const config = load(oauth);
+    expect(config.botToken).toBeUndefined();
+    expect(config.oauth?.clientId).toBe("1111111111.2222222222");
+    expect(config.oauth?.tokenKey).toEqual(Buffer.alloc(32, 5));
+    expect(load(base).oauth).toBeUndefined();
+  });
+
+  it("refuses SLACK_BOT_TOKEN together with the OAuth variables", () => {
+    expect(problems({ ...oauth, SLACK_BOT_TOKEN: base.SLACK_BOT_TOKEN })).toContain(
+      "SLACK_BOT_TOKEN must not be set together with the OAuth variables",
+    );
+  });
+
+  it("names the missing OAuth variables when only some are set", () => {
+    const message = problems({ ...oauth, SLACK_CLIENT_SECRET: "", SLACK_STATE_SECRET: undefined });
+    expect(message).toContain("SLACK_CLIENT_SECRET is missing: multi-workspace mode needs");
+    expect(message).toContain("SLACK_STATE_SECRET is missing");
+    expect(message).toContain("Basic Information → App Credentials → Client Secret");
+  });
+
+  it("needs TOKEN_ENCRYPTION_KEY in multi-workspace mode, of exactly 32 bytes", () => {
+    expect(problems({ ...oauth, TOKEN_ENCRYPTION_KEY: undefined })).toContain(
+      "TOKEN_ENCRYPTION_KEY is missing: multi-workspace mode stores each workspace's token encrypted",
+    );
+    const short = problems({ ...oauth, TOKEN_ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") });
+    expect(short).toContain("TOKEN_ENCRYPTION_KEY should be 32 bytes");
+    expect(short).toContain("openssl rand -base64 32");
+    expect(short).not.toContain(Buffer.alloc(16).toString("base64"));
+  });
+
+  it("asks for a bot token or the OAuth variables when neither is set", () => {
+    expect(problems({ SLACK_SIGNING_SECRET: base.SLACK_SIGNING_SECRET })).toContain(
+      "; or, for many workspaces (Add to Slack), set SLACK_CLIENT_ID",
+    );
+  });
+});

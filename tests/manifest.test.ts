@@ -3,6 +3,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { commands } from "../commands/index.ts";
+import { BOT_SCOPES, REDIRECT_PATH } from "../src/listeners/oauth/index.ts";
 
 const manifest = parse(readFileSync(new URL("../manifest.yml", import.meta.url), "utf8"));
 const schema = JSON.parse(
@@ -35,10 +36,20 @@ describe("manifest.yml", () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
       "app_home_opened",
       "app_mention",
+      "app_uninstalled",
       "message.im",
+      "tokens_revoked",
     ]);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home.messages_tab_read_only_enabled).toBe(false);
+  });
+
+  it("asks for the scopes the install flow requests, and redirects to the app's OAuth path", () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual([...BOT_SCOPES]);
+    const [redirect] = manifest.oauth_config.redirect_urls;
+    expect(new URL(redirect).protocol).toBe("https:");
+    expect(new URL(redirect).pathname).toBe(REDIRECT_PATH);
+    expect(typeof manifest.settings.token_rotation_enabled).toBe("boolean");
   });
 });

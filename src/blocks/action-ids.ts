@@ -26,6 +26,12 @@ export const Actions = {
   rejectLearned: "learned_reject",
   /** action_id prefix `learned_page:<prev|next>`; value: `encodePage` */
   learnedPage: "learned_page",
+  /** value: `<channel id>:<deadline id>`; adds the deadline to the clicker's tracker at applied */
+  trackApplied: "track_applied",
+  /** value: `<channel id>:<deadline id>`; adds it at saved */
+  trackSave: "track_save",
+  /** select option value: `<application id>:<stage>`; also the prefix of stage buttons */
+  trackStage: "track_stage",
 } as const;
 
 /** Matches every "Did you mean…?" button's action id: `answer_pick:<n>`. */
@@ -33,6 +39,9 @@ export const PICK_ACTION = /^answer_pick:\d+$/;
 
 /** Matches the review's page buttons: `learned_page:prev`, `learned_page:next`. */
 export const LEARNED_PAGE_ACTION = /^learned_page:(prev|next)$/;
+
+/** Stage buttons in a follow-up DM: `track_stage:<stage>` (one action id per button in a block). */
+export const TRACK_STAGE_ACTION = /^track_stage(:[a-z]+)?$/;
 
 /** Matches every checkbox group's action id: `skills_tick:<group>`. */
 export const TICK_ACTION = /^skills_tick:\d+$/;

@@ -18,6 +18,33 @@ import {
   section,
   truncate,
 } from "./kit.ts";
+import { deadlineTrackButtons, momentumLine } from "./tracker.ts";
+
+/** Deadlines that get their own "I applied" / "Save for later" buttons in one message. */
+const WITH_BUTTONS = 20;
+
+/**
+ * One section per deadline with its tracker buttons (the first 20), then the rest as lines in as
+ * few sections as fit (3000 characters each).
+ */
+function deadlineBlocks(
+  lines: readonly string[],
+  channelId: string,
+  ids: readonly string[],
+): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  lines.slice(0, WITH_BUTTONS).forEach((line, i) => {
+    blocks.push(section(line), deadlineTrackButtons(channelId, ids[i] ?? ""));
+  });
+  const chunks: string[] = [];
+  for (const line of lines.slice(WITH_BUTTONS)) {
+    const last = chunks.at(-1);
+    if (last !== undefined && last.length + line.length + 1 <= 2900)
+      chunks[chunks.length - 1] = `${last}\n${line}`;
+    else chunks.push(line);
+  }
+  return [...blocks, ...chunks.map((c) => section(c))];
+}
 
 /** "in 3 days", "tomorrow", "today". */
 export function daysLeftText(days: number): string {
@@ -109,6 +136,7 @@ export function renderDeadlineRemoved(d: Deadline, by: string): Message {
 
 export function renderDeadlineList(
   items: ReadonlyArray<{ deadline: Deadline; daysLeft: number }>,
+  channelId: string,
 ): Message {
   if (items.length === 0) {
     return message("No upcoming deadlines in this channel.", [
@@ -118,32 +146,39 @@ export function renderDeadlineList(
     ]);
   }
   const lines = items.map(({ deadline, daysLeft }) => deadlineLine(deadline, daysLeft, true));
-  // One section holds at most 3000 characters; long lists go over several.
-  const chunks: string[] = [];
-  for (const line of lines) {
-    const last = chunks.at(-1);
-    if (last !== undefined && last.length + line.length + 1 <= 2900)
-      chunks[chunks.length - 1] = `${last}\n${line}`;
-    else chunks.push(line);
-  }
   return message(
     `${items.length} upcoming deadline(s): ${items.map((i) => plainTitle(i.deadline)).join(", ")}`,
-    [header("Upcoming deadlines"), ...chunks.map((c) => section(c))],
+    [
+      header("Upcoming deadlines"),
+      ...deadlineBlocks(
+        lines,
+        channelId,
+        items.map((i) => i.deadline.id),
+      ),
+    ],
   );
 }
 
 /** The weekly nudge: deadlines in the next 14 days, the practice prompt of the week, a call to action. */
 export function renderWeeklyNudge(nudge: WeeklyNudge): Message {
-  const deadlines =
-    nudge.deadlines.length === 0
-      ? "No deadlines in the next two weeks. Know one? `/deadlines add &lt;date&gt; &lt;title&gt;`"
-      : nudge.deadlines
-          .map(({ deadline, daysLeft }) => deadlineLine(deadline, daysLeft, false))
-          .join("\n");
-  const blocks: KnownBlock[] = [
-    header("Weekly internship nudge"),
-    section(`*Deadlines in the next 14 days*\n${deadlines}`),
-  ];
+  const blocks: KnownBlock[] = [header("Weekly internship nudge")];
+  if (nudge.deadlines.length === 0) {
+    blocks.push(
+      section(
+        "*Deadlines in the next 14 days*\nNo deadlines in the next two weeks. Know one? `/deadlines add &lt;date&gt; &lt;title&gt;`",
+      ),
+    );
+  } else {
+    blocks.push(
+      section("*Deadlines in the next 14 days*"),
+      ...deadlineBlocks(
+        nudge.deadlines.map(({ deadline, daysLeft }) => deadlineLine(deadline, daysLeft, false)),
+        nudge.channelId,
+        nudge.deadlines.map((d) => d.deadline.id),
+      ),
+    );
+  }
+  if (nudge.momentum) blocks.push(section(momentumLine(nudge.momentum)));
   if (nudge.prompt) {
     blocks.push(
       divider(),
@@ -170,6 +205,7 @@ export function renderReminder(reminder: DeadlineReminder): Message {
       section(
         `:alarm_clock: ${titleOf(d)} is due ${daysLeftText(reminder.daysLeft)} — ${formatDate(d.date, d.time)}.`,
       ),
+      deadlineTrackButtons(reminder.channelId, d.id),
       context(`Added by <@${d.addedBy}> · \`/deadlines list\` for all of this channel's deadlines`),
     ],
   );
@@ -210,6 +246,9 @@ export function renderNudgesHelp(problem?: string): Message {
 const RESUME =
   "Invite me back with `/invite @InternPrep`, then turn nudges on again with `/nudges on &lt;weekday&gt; &lt;HH:MM&gt;`.";
 
+/** Pause reasons that mean the app was uninstalled (and installed again since). */
+const UNINSTALLED = new Set(["app_uninstalled", "tokens_revoked"]);
+
 export function renderNudgesStatus(
   schedule: Schedule | undefined,
   next: Date | undefined,
@@ -217,7 +256,9 @@ export function renderNudgesStatus(
   let text: string;
   if (!schedule)
     text = "Nudges are *off* in this channel. Turn them on with `/nudges on monday 09:00`.";
-  else if (schedule.pausedReason) {
+  else if (schedule.pausedReason && UNINSTALLED.has(schedule.pausedReason)) {
+    text = `Nudges are *paused*: InternPrep was removed from this workspace (\`${schedule.pausedReason}\`) since they were set. Turn them on again with \`/nudges on ${weekdayName(schedule.weekday).toLowerCase()} ${schedule.time} ${schedule.timezone}\`.`;
+  } else if (schedule.pausedReason) {
     text = `Nudges are *paused*: I couldn't post here (\`${schedule.pausedReason}\`). ${RESUME}\nSchedule was: every ${weekdayName(schedule.weekday)} at ${schedule.time} (${schedule.timezone}).`;
   } else if (!schedule.enabled) {
     text = `Nudges are *off*. They were every ${weekdayName(schedule.weekday)} at ${schedule.time} (${schedule.timezone}); \`/nudges on ${weekdayName(schedule.weekday).toLowerCase()} ${schedule.time} ${schedule.timezone}\` turns them back on.`;

@@ -11,7 +11,9 @@ import type {
   HeaderBlock,
   KnownBlock,
   Option,
+  PlainTextOption,
   SectionBlock,
+  StaticSelect,
 } from "@slack/types";
 
 export const LIMITS = {
@@ -27,6 +29,8 @@ export const LIMITS = {
   checkboxOptions: 10,
   contextElements: 10,
   actionsElements: 25,
+  selectOptions: 100,
+  placeholderText: 150,
   fallbackText: 3000,
 } as const;
 
@@ -53,7 +57,7 @@ export function header(text: string): HeaderBlock {
   };
 }
 
-export function section(mrkdwn: string, accessory?: Button): SectionBlock {
+export function section(mrkdwn: string, accessory?: Button | StaticSelect): SectionBlock {
   const block: SectionBlock = {
     type: "section",
     text: { type: "mrkdwn", text: truncate(mrkdwn, LIMITS.sectionText) },
@@ -103,6 +107,32 @@ export function button(
   };
   if (style) b.style = style;
   return b;
+}
+
+/** A single-choice menu (at most 100 options), with the current choice shown when given. */
+export function staticSelect(
+  actionId: string,
+  placeholder: string,
+  options: ReadonlyArray<{ text: string; value: string }>,
+  initialValue?: string,
+): StaticSelect {
+  const all: PlainTextOption[] = options.slice(0, LIMITS.selectOptions).map((o) => ({
+    text: { type: "plain_text", text: truncate(o.text, LIMITS.optionText), emoji: true },
+    value: o.value.slice(0, LIMITS.buttonValue),
+  }));
+  const select: StaticSelect = {
+    type: "static_select",
+    action_id: truncate(actionId, LIMITS.actionId),
+    placeholder: {
+      type: "plain_text",
+      text: truncate(placeholder, LIMITS.placeholderText),
+      emoji: true,
+    },
+    options: all,
+  };
+  const initial = all.find((o) => o.value === initialValue);
+  if (initial) select.initial_option = initial;
+  return select;
 }
 
 /** Buttons in as many actions blocks as needed (at most `perBlock` each, never over 25). */

@@ -3,13 +3,22 @@
  * (`src/app.ts`, as `npm start` runs it, with a generated signing secret and its own store under
  * var/), and a page at http://localhost:<port> that looks and behaves enough like Slack to try
  * every feature. Ctrl-C stops all of it.
+ *
+ * `npm run local:many` (LOCAL_WORKSPACES=many): the app in multi-workspace mode with two stand-in
+ * workspaces, each installed through the app's own Add to Slack page and the stand-in's OAuth.
  */
 import { randomBytes } from "node:crypto";
 import { loadLocalConfig } from "../config.ts";
 import { startPlayground } from "./playground.ts";
 import { freePort, ROOT, runEntry, type Spawned } from "./processes.ts";
-import { SlackStandIn } from "./slack-stand-in.ts";
-import { Workspace } from "./workspace.ts";
+import { CLIENT_ID, CLIENT_SECRET, SlackStandIn, WORKSPACES } from "./slack-stand-in.ts";
+import { SECOND_USERS, Workspace } from "./workspace.ts";
+
+/**
+ * The playground's token key: its tokens are the stand-in's made-up ones, and a fixed key lets
+ * var/local-many.sqlite be read again on the next run. Never use it for a real deployment.
+ */
+const PLAYGROUND_TOKEN_KEY = Buffer.alloc(32, "internprep-playground").toString("base64");
 
 /** Starts the app as `npm start` does and resolves once its /healthz answers 200. */
 async function startApp(env: Record<string, string>): Promise<Spawned> {
@@ -45,10 +54,27 @@ const pagePort = local.pagePort;
 const secret = randomBytes(16).toString("hex");
 const slack = await SlackStandIn.start();
 const appPort = await freePort();
+const many = local.workspaces === "many";
+// The browser goes through the install pages on localhost (the state cookie is only for it).
+const appHost = `http://localhost:${appPort}`;
+slack.oauthRedirectUrl = `${appHost}/slack/oauth_redirect`;
 let app: Spawned;
 try {
   app = await startApp({
-    SLACK_BOT_TOKEN: "xoxb-local-playground",
+    ...(many
+      ? {
+          SLACK_BOT_TOKEN: "",
+          SLACK_CLIENT_ID: CLIENT_ID,
+          SLACK_CLIENT_SECRET: CLIENT_SECRET,
+          SLACK_STATE_SECRET: randomBytes(16).toString("hex"),
+          TOKEN_ENCRYPTION_KEY: PLAYGROUND_TOKEN_KEY,
+        }
+      : {
+          SLACK_BOT_TOKEN: "xoxb-local-playground",
+          SLACK_CLIENT_ID: "",
+          SLACK_CLIENT_SECRET: "",
+          SLACK_STATE_SECRET: "",
+        }),
     SLACK_SIGNING_SECRET: secret,
     SLACK_APP_TOKEN: "",
     SLACK_API_URL: slack.apiUrl,
@@ -61,10 +87,21 @@ try {
   await slack.close();
   process.exit(1);
 }
-const workspace = new Workspace(slack, { base: `http://127.0.0.1:${appPort}`, secret });
+const target = { base: `http://127.0.0.1:${appPort}`, secret };
+const workspaces = many
+  ? [
+      new Workspace(slack, target),
+      new Workspace(slack, target, { team: WORKSPACES[1], users: SECOND_USERS }),
+    ]
+  : new Workspace(slack, target);
 let playground: Awaited<ReturnType<typeof startPlayground>>;
 try {
-  playground = await startPlayground(workspace, pagePort);
+  playground = await startPlayground(
+    workspaces,
+    pagePort,
+    undefined,
+    many ? `${appHost}/slack/install` : undefined,
+  );
 } catch (error) {
   const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
   console.error(
@@ -77,6 +114,7 @@ try {
   process.exit(1);
 }
 console.log(`\nInternPrep playground: open ${playground.url}  (Ctrl-C to stop)\n`);
+if (many) console.log(`Two workspaces: install InternPrep in each from ${appHost}/slack/install\n`);
 
 let stopping = false;
 async function stop(): Promise<void> {

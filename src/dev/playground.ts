@@ -33,20 +33,36 @@ export interface Playground {
 }
 
 export async function startPlayground(
-  workspace: Workspace,
+  workspaces: Workspace | readonly Workspace[],
   port: number,
   host = "127.0.0.1",
+  /** Multi-workspace mode: the app's "Add to Slack" page. */
+  installUrl?: string,
 ): Promise<Playground> {
+  const all: readonly Workspace[] = Array.isArray(workspaces)
+    ? workspaces
+    : [workspaces as Workspace];
+  const first = all[0] as Workspace;
+  // Every member of every workspace, each acting in their own; the page switches between them.
+  const users = all.flatMap((w) =>
+    w.users.map((u) => ({ ...u, workspace: w.team.teamName, teamId: w.team.teamId })),
+  );
+  const of = (user: string) => all.find((w) => w.users.some((u) => u.id === user)) ?? first;
+  const snapshot = (user: string) => ({
+    ...of(user).snapshot(user),
+    users,
+    ...(installUrl ? { installUrl } : {}),
+  });
   const streams = new Set<{ res: ServerResponse; user: string }>();
   let pending: NodeJS.Timeout | undefined;
-  workspace.on("change", () => {
+  const changed = () => {
     // Coalesce bursts of changes into one push.
     pending ??= setTimeout(() => {
       pending = undefined;
-      for (const s of streams)
-        s.res.write(`data: ${JSON.stringify(workspace.snapshot(s.user))}\n\n`);
+      for (const s of streams) s.res.write(`data: ${JSON.stringify(snapshot(s.user))}\n\n`);
     }, 20);
-  });
+  };
+  for (const w of all) w.on("change", changed);
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -68,30 +84,30 @@ export async function startPlayground(
         });
         const stream = { res, user };
         streams.add(stream);
-        res.write(`data: ${JSON.stringify(workspace.snapshot(user))}\n\n`);
+        res.write(`data: ${JSON.stringify(snapshot(user))}\n\n`);
         req.on("close", () => streams.delete(stream));
         return;
       }
       if (req.method === "POST" && url.pathname === "/api/send") {
         const body = Send.parse(await json(req));
         if (body.text.trim().startsWith("/"))
-          await workspace.command(body.user, body.channel, body.text);
-        else await workspace.say(body.user, body.channel, body.text);
+          await of(body.user).command(body.user, body.channel, body.text);
+        else await of(body.user).say(body.user, body.channel, body.text);
       } else if (req.method === "POST" && url.pathname === "/api/click") {
         const body = Click.parse(await json(req));
-        await workspace.click(
+        await of(body.user).click(
           body.user,
           body.home ? { home: true } : { messageId: body.messageId ?? "" },
           body.action,
         );
       } else if (req.method === "POST" && url.pathname === "/api/home") {
-        await workspace.openHome(UserOnly.parse(await json(req)).user);
+        const { user } = UserOnly.parse(await json(req));
+        await of(user).openHome(user);
       } else if (req.method === "POST" && url.pathname === "/api/nudge") {
-        await workspace.command(
-          UserOnly.parse(await json(req)).user,
-          STUDY_CHANNEL.id,
-          "/nudges now",
-        );
+        const { user } = UserOnly.parse(await json(req));
+        await of(user).command(user, STUDY_CHANNEL.id, "/nudges now");
+      } else if (req.method === "POST" && url.pathname === "/api/uninstall" && installUrl) {
+        await of(UserOnly.parse(await json(req)).user).uninstall();
       } else {
         res.writeHead(404).end();
         return;

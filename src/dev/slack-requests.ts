@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { TEAM_ID } from "./slack-stand-in.ts";
+import { BOT_USER_ID, TEAM_ID } from "./slack-stand-in.ts";
 
 export const SIGNING_SECRET = "0123456789abcdef0123456789abcdef";
 
@@ -59,11 +59,18 @@ export function asSlackSends(typed: string): string {
 export function slashCommand(
   command: string,
   text: string,
-  opts: { user?: string; channel?: string; responseUrl: string; triggerId?: string },
+  opts: {
+    user?: string;
+    channel?: string;
+    responseUrl: string;
+    triggerId?: string;
+    /** The workspace it comes from (default the stand-in's first, TEAM_ID). */
+    team?: string;
+  },
 ) {
   return new URLSearchParams({
     token: "legacy",
-    team_id: TEAM_ID,
+    team_id: opts.team ?? TEAM_ID,
     team_domain: "stand-in",
     channel_id: opts.channel ?? "C0GROUP",
     channel_name: "study-group",
@@ -93,16 +100,17 @@ let eventCounter = 0;
 export function eventCallback(
   event: Record<string, unknown>,
   eventId = `Ev${Date.now()}${eventCounter++}`,
+  workspace: { teamId: string; botUserId: string } = { teamId: TEAM_ID, botUserId: BOT_USER_ID },
 ) {
   return JSON.stringify({
     token: "legacy",
-    team_id: TEAM_ID,
+    team_id: workspace.teamId,
     api_app_id: "A0APP",
     event,
     type: "event_callback",
     event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: TEAM_ID, user_id: "UBOT0001", is_bot: true }],
+    authorizations: [{ team_id: workspace.teamId, user_id: workspace.botUserId, is_bot: true }],
   });
 }
 
@@ -119,12 +127,15 @@ export function blockActions(
     responseUrl?: string;
     message?: Record<string, unknown>;
     container?: Record<string, unknown>;
+    /** The workspace it comes from (default TEAM_ID). */
+    team?: string;
   },
 ) {
+  const team = opts.team ?? TEAM_ID;
   const payload = {
     type: "block_actions",
-    team: { id: TEAM_ID, domain: "stand-in" },
-    user: { id: opts.user ?? "U0ALICE", username: "alice", team_id: TEAM_ID },
+    team: { id: team, domain: "stand-in" },
+    user: { id: opts.user ?? "U0ALICE", username: "alice", team_id: team },
     api_app_id: "A0APP",
     token: "legacy",
     trigger_id: "1.2.3",

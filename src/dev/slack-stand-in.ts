@@ -60,6 +60,43 @@ export const BOT_USER_ID = "UBOT0001";
 export const BOT_ID = "BBOT0001";
 export const TEAM_ID = "T0001";
 
+/** A test workspace the stand-in knows: what Slack's OAuth gives an app installed there. */
+export interface StandInWorkspace {
+  teamId: string;
+  teamName: string;
+  botToken: string;
+  botUserId: string;
+  botId: string;
+  installerUserId: string;
+}
+
+/**
+ * Two test workspaces with different tokens, for multi-workspace mode ("Add to Slack"). The first
+ * is the one single-workspace tests use (TEAM_ID).
+ */
+export const WORKSPACES: readonly StandInWorkspace[] = [
+  {
+    teamId: TEAM_ID,
+    teamName: "Stand-in",
+    botToken: "xoxb-1-stand-in-workspace-one",
+    botUserId: BOT_USER_ID,
+    botId: BOT_ID,
+    installerUserId: "U0ALICE",
+  },
+  {
+    teamId: "T0002",
+    teamName: "Second Campus",
+    botToken: "xoxb-2-stand-in-workspace-two",
+    botUserId: "UBOT0002",
+    botId: "BBOT0002",
+    installerUserId: "U0ERIN",
+  },
+];
+
+/** The app credentials the stand-in's oauth.v2.access accepts. */
+export const CLIENT_ID = "1111111111.2222222222";
+export const CLIENT_SECRET = "0123456789abcdef0123456789abcdef";
+
 /**
  * A local stand-in for Slack's Web API on 127.0.0.1: records every call the app makes, checks
  * messages and views against Block Kit's limits, and answers like Slack does. Serves response_url
@@ -89,10 +126,23 @@ export class SlackStandIn extends EventEmitter {
   users: Record<string, { tz?: string; name?: string; isAdmin?: boolean; isOwner?: boolean }> = {};
   /** Channel ids each user is in, for users.conversations. */
   memberships: Record<string, string[]> = {};
+  /** Files uploaded through files.getUploadURLExternal, by file id (bytes arrive at /upload/<id>). */
+  readonly files = new Map<
+    string,
+    { filename: string; length: number; content?: string; channel?: string; title?: string }
+  >();
   /** Delay every Web API answer by this many milliseconds (to measure under Slack-like latency). */
   latencyMs = 0;
   /** While set, answers to that method wait (see `hold`). */
   private held: { method: string; until: Promise<void> } | undefined;
+  /** Tokens Slack no longer accepts (uninstalled or revoked): calls with them get `token_revoked`. */
+  readonly revoked = new Set<string>();
+  /** Where the authorize page sends the browser back to when the app passes no redirect_uri. */
+  oauthRedirectUrl: string | undefined;
+  /** oauth.v2.access hands out rotating tokens (refresh token, 12 h expiry) when true. */
+  tokenRotation = false;
+  private readonly issuedCodes = new Map<string, StandInWorkspace>();
+  private codeCounter = 0;
 
   private constructor(
     private readonly server: Server,
@@ -225,8 +275,17 @@ export class SlackStandIn extends EventEmitter {
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const args = parseBody(raw, req.headers["content-type"] ?? "");
+    if (req.method === "GET" && url.pathname === "/oauth/v2/authorize") {
+      this.authorizePage(url, res);
+      return;
+    }
     const api = url.pathname.match(/^\/api\/([\w.]+)$/);
     const response = url.pathname.match(/^\/response\/([\w-]+)$/);
+    const upload = url.pathname.match(/^\/upload\/(F\w+)$/);
+    if (upload) {
+      this.receiveUpload(upload[1] as string, raw, res);
+      return;
+    }
     if (!api && !response) {
       res.writeHead(404).end();
       return;
@@ -254,7 +313,12 @@ export class SlackStandIn extends EventEmitter {
     }
     const stub = this.stubs.get(method)?.shift();
     const reply =
-      stub?.(args) ?? this.responders.get(method)?.(args) ?? this.defaultReply(method, args);
+      stub?.(args) ??
+      (token && this.revoked.has(token)
+        ? { body: { ok: false, error: "token_revoked" } }
+        : undefined) ??
+      this.responders.get(method)?.(args) ??
+      this.defaultReply(method, args, token);
     call.status = reply.status ?? 200;
     call.ok = reply.body.ok === true;
     call.reply = reply.body;
@@ -269,6 +333,115 @@ export class SlackStandIn extends EventEmitter {
     this.calls.push(call);
     res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
     res.end(JSON.stringify(reply.body));
+    this.emit("call", call);
+  }
+
+  /** The workspace a token belongs to (the first one for any token it did not issue). */
+  workspaceOf(token: string | undefined): StandInWorkspace {
+    const base = token?.replace(/-r\d+$/, "");
+    return (WORKSPACES.find((w) => w.botToken === base) ?? WORKSPACES[0]) as StandInWorkspace;
+  }
+
+  /** The calls made with a workspace's token (its installation's, or a refreshed one). */
+  callsBy(teamId: string): RecordedCall[] {
+    return this.calls.filter(
+      (c) => c.token !== undefined && this.workspaceOf(c.token).teamId === teamId,
+    );
+  }
+
+  /**
+   * Slack's "allow this app" page, reduced to one link per test workspace: each goes back to the
+   * app's redirect URL with a one-time code and the app's state.
+   */
+  private authorizePage(url: URL, res: ServerResponse): void {
+    const redirect = url.searchParams.get("redirect_uri") ?? this.oauthRedirectUrl;
+    const state = url.searchParams.get("state") ?? "";
+    if (!redirect || url.searchParams.get("client_id") !== CLIENT_ID) {
+      res
+        .writeHead(400, { "content-type": "text/plain" })
+        .end("unknown client_id or no redirect URL");
+      return;
+    }
+    const links = WORKSPACES.map((workspace) => {
+      const code = this.issueCode(workspace);
+      const back = new URL(redirect);
+      back.searchParams.set("code", code);
+      back.searchParams.set("state", state);
+      const href = back.toString().replaceAll("&", "&amp;");
+      return `<li><a data-team="${workspace.teamId}" href="${href}">Allow in ${workspace.teamName}</a></li>`;
+    });
+    const denied = new URL(redirect);
+    denied.searchParams.set("error", "access_denied");
+    denied.searchParams.set("state", state);
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Slack stand-in: allow InternPrep</title></head>
+<body><h1>InternPrep wants to join a workspace (local stand-in)</h1><ul>${links.join("")}</ul>
+<p><a href="${denied.toString().replaceAll("&", "&amp;")}">Cancel</a></p></body></html>`);
+  }
+
+  /** A one-time code for installing in `workspace`, as the authorize page hands out. */
+  issueCode(workspace: StandInWorkspace): string {
+    const code = `code-${workspace.teamId}-${++this.codeCounter}`;
+    this.issuedCodes.set(code, workspace);
+    return code;
+  }
+
+  private oauthAccess(args: Record<string, unknown>): StubReply {
+    if (args.client_id !== CLIENT_ID || args.client_secret !== CLIENT_SECRET) {
+      return { body: { ok: false, error: "invalid_client_id" } };
+    }
+    let workspace: StandInWorkspace | undefined;
+    let token: string;
+    if (args.grant_type === "refresh_token") {
+      const base = String(args.refresh_token).replace(/^refresh-/, "");
+      workspace = WORKSPACES.find((w) => w.botToken === base);
+      if (!workspace) return { body: { ok: false, error: "invalid_refresh_token" } };
+      token = `${workspace.botToken}-r${++this.codeCounter}`;
+    } else {
+      workspace = this.issuedCodes.get(String(args.code));
+      // A code works once, as in Slack.
+      this.issuedCodes.delete(String(args.code));
+      if (!workspace) return { body: { ok: false, error: "invalid_code" } };
+      token = workspace.botToken;
+      this.revoked.delete(token);
+    }
+    return {
+      body: {
+        ok: true,
+        app_id: "A0APP",
+        authed_user: { id: workspace.installerUserId },
+        scope:
+          "app_mentions:read,channels:history,channels:read,chat:write,commands,groups:history,groups:read,im:history,im:read,im:write,mpim:read,users:read",
+        token_type: "bot",
+        access_token: token,
+        bot_user_id: workspace.botUserId,
+        team: { id: workspace.teamId, name: workspace.teamName },
+        enterprise: null,
+        is_enterprise_install: false,
+        // A refresh always answers with a new expiry (and the refresh token to use next).
+        ...(this.tokenRotation || args.grant_type === "refresh_token"
+          ? { refresh_token: `refresh-${workspace.botToken}`, expires_in: 43_200 }
+          : {}),
+      },
+    };
+  }
+
+  /** The bytes of an external upload: exactly the length promised, once. */
+  private receiveUpload(id: string, raw: string, res: ServerResponse): void {
+    const file = this.files.get(id);
+    const ok =
+      file !== undefined && file.content === undefined && Buffer.byteLength(raw) === file.length;
+    if (ok) file.content = raw;
+    const call: RecordedCall = {
+      method: "upload",
+      args: { file_id: id, bytes: Buffer.byteLength(raw) },
+      problems: ok ? [] : [`upload ${id}: not the ${file?.length ?? "?"} bytes promised`],
+      at: Date.now(),
+      status: ok ? 200 : 400,
+      ok,
+    };
+    this.calls.push(call);
+    res.writeHead(ok ? 200 : 400, { "content-type": "text/plain" }).end(ok ? "OK" : "bad upload");
     this.emit("call", call);
   }
 
@@ -319,24 +492,37 @@ export class SlackStandIn extends EventEmitter {
     };
   }
 
-  private defaultReply(method: string, args: Record<string, unknown>): StubReply {
+  private defaultReply(
+    method: string,
+    args: Record<string, unknown>,
+    token: string | undefined,
+  ): StubReply {
     const ts = this.nextTs();
     switch (method) {
-      case "auth.test":
+      case "oauth.v2.access":
+        return this.oauthAccess(args);
+      case "auth.test": {
+        const workspace = this.workspaceOf(token);
         return {
           body: {
             ok: true,
             url: "https://stand-in.slack.test/",
-            team: "Stand-in",
+            team: workspace.teamName,
             user: "internprep",
-            team_id: TEAM_ID,
-            user_id: BOT_USER_ID,
-            bot_id: BOT_ID,
+            team_id: workspace.teamId,
+            user_id: workspace.botUserId,
+            bot_id: workspace.botId,
           },
         };
+      }
       case "chat.postMessage":
         return {
-          body: { ok: true, channel: args.channel, ts, message: { ...args, ts, bot_id: BOT_ID } },
+          body: {
+            ok: true,
+            channel: args.channel,
+            ts,
+            message: { ...args, ts, bot_id: this.workspaceOf(token).botId },
+          },
         };
       case "chat.postEphemeral":
         return { body: { ok: true, message_ts: ts } };
@@ -358,6 +544,42 @@ export class SlackStandIn extends EventEmitter {
               is_owner: user.isOwner === true,
             },
           },
+        };
+      }
+      case "conversations.open": {
+        const users = String(args.users ?? "");
+        if (!/^[UW][A-Z0-9]+$/.test(users)) return { body: { ok: false, error: "user_not_found" } };
+        return { body: { ok: true, channel: { id: `D${users}` } } };
+      }
+      case "files.getUploadURLExternal": {
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length <= 0)
+          return { body: { ok: false, error: "invalid_arguments" } };
+        const id = `F${String(this.files.size + 1).padStart(8, "0")}`;
+        this.files.set(id, { filename: String(args.filename), length });
+        return {
+          body: {
+            ok: true,
+            upload_url: `http://127.0.0.1:${this.port}/upload/${id}`,
+            file_id: id,
+          },
+        };
+      }
+      case "files.completeUploadExternal": {
+        const list = (Array.isArray(args.files) ? args.files : []) as Array<{
+          id?: string;
+          title?: string;
+        }>;
+        const channel = args.channel_id ? String(args.channel_id) : undefined;
+        // Slack refuses to share a file whose bytes never arrived, or arrived short.
+        const bad = list.find((f) => this.files.get(String(f.id))?.content === undefined);
+        if (list.length === 0 || bad) return { body: { ok: false, error: "file_not_found" } };
+        for (const f of list) {
+          const file = this.files.get(String(f.id));
+          if (file) Object.assign(file, { ...(channel ? { channel } : {}), title: f.title });
+        }
+        return {
+          body: { ok: true, files: list.map((f) => ({ id: f.id, title: f.title ?? "" })) },
         };
       }
       case "conversations.history":

@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { asSlackSends, blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
-import { BOT_USER_ID, type RecordedCall, type SlackStandIn } from "./slack-stand-in.ts";
+import {
+  type RecordedCall,
+  type SlackStandIn,
+  type StandInWorkspace,
+  WORKSPACES,
+} from "./slack-stand-in.ts";
 
 /** The study group's channel in the local workspace. */
 export const STUDY_CHANNEL = { id: "C0STUDY", name: "study-group" };
@@ -18,6 +23,12 @@ export const LOCAL_USERS: readonly LocalUser[] = [
   { id: "U0ALICE", name: "alice", tz: "America/New_York" },
   { id: "U0BOB", name: "bob", tz: "Europe/Berlin" },
   { id: "U0CAROL", name: "carol", tz: "Europe/London", organizer: true },
+];
+
+/** The members of the second workspace (multi-workspace mode). */
+export const SECOND_USERS: readonly LocalUser[] = [
+  { id: "U0ERIN", name: "erin", tz: "America/Chicago" },
+  { id: "U0FRANK", name: "frank", tz: "Asia/Kolkata", organizer: true },
 ];
 
 /** A DM between a user and the bot. */
@@ -56,17 +67,34 @@ export class Workspace extends EventEmitter {
   readonly homes = new Map<string, { view: unknown; problems: string[] }>();
   private readonly responses = new Map<string, ResponseContext>();
   private counter = 0;
+  /** Which Slack workspace this is (the stand-in's first by default) and who is in it. */
+  readonly team: StandInWorkspace;
+  readonly users: readonly LocalUser[];
 
   constructor(
     private readonly slack: SlackStandIn,
     private readonly app: { base: string; secret: string },
+    options: { team?: StandInWorkspace; users?: readonly LocalUser[] } = {},
   ) {
     super();
-    for (const user of LOCAL_USERS) {
+    this.team = options.team ?? (WORKSPACES[0] as StandInWorkspace);
+    this.users = options.users ?? LOCAL_USERS;
+    for (const user of this.users) {
       slack.users[user.id] = { tz: user.tz, name: user.name, isAdmin: user.organizer === true };
       slack.memberships[user.id] = [STUDY_CHANNEL.id, dmOf(user.id)];
     }
-    slack.on("call", (call: RecordedCall) => this.apply(call));
+    slack.on("call", (call: RecordedCall) => {
+      // Calls made with another workspace's token are that workspace's business.
+      if (call.token && slack.workspaceOf(call.token).teamId !== this.team.teamId) return;
+      this.apply(call);
+    });
+  }
+
+  /** Slack tells the app it was uninstalled here (and its token revoked), as Slack does. */
+  async uninstall(): Promise<void> {
+    this.slack.revoked.add(this.team.botToken);
+    await this.event({ type: "tokens_revoked", tokens: { bot: [this.team.botUserId] } });
+    await this.event({ type: "app_uninstalled" });
   }
 
   /** A user types a slash command in a conversation. */
@@ -77,6 +105,7 @@ export class Workspace extends EventEmitter {
       user,
       channel,
       responseUrl,
+      team: this.team.teamId,
     });
     const res = await send(this.app.base, body, "application/x-www-form-urlencoded", {
       secret: this.app.secret,
@@ -91,11 +120,11 @@ export class Workspace extends EventEmitter {
   async say(user: string, channel: string, text: string): Promise<void> {
     const ts = this.nextTs();
     const mentioned = /@internprep\b/i.test(text);
-    const slackText = asSlackSends(text).replace(/@internprep\b/gi, `<@${BOT_USER_ID}>`);
+    const slackText = asSlackSends(text).replace(/@internprep\b/gi, `<@${this.team.botUserId}>`);
     this.add({ id: ts, channel, author: user, text: slackText, problems: [], at: Date.now() });
     if (channel.startsWith("D")) {
       await this.event({ type: "message", channel_type: "im", channel, user, text: slackText, ts });
-    } else if (mentioned || slackText.includes(`<@${BOT_USER_ID}>`)) {
+    } else if (mentioned || slackText.includes(`<@${this.team.botUserId}>`)) {
       await this.event({ type: "app_mention", channel, user, text: slackText, ts });
     }
   }
@@ -107,7 +136,11 @@ export class Workspace extends EventEmitter {
     action: Record<string, unknown>,
   ): Promise<void> {
     if ("home" in where) {
-      const body = blockActions(action, { user, container: { type: "view", view_id: `V${user}` } });
+      const body = blockActions(action, {
+        user,
+        team: this.team.teamId,
+        container: { type: "view", view_id: `V${user}` },
+      });
       await send(this.app.base, body, "application/x-www-form-urlencoded", {
         secret: this.app.secret,
       });
@@ -118,6 +151,7 @@ export class Workspace extends EventEmitter {
     const responseUrl = this.responseUrl({ channel: message.channel, user, messageId: message.id });
     const body = blockActions(action, {
       user,
+      team: this.team.teamId,
       channel: message.channel,
       responseUrl,
       container: {
@@ -151,7 +185,9 @@ export class Workspace extends EventEmitter {
   snapshot(user: string) {
     return {
       user,
-      users: LOCAL_USERS,
+      users: this.users,
+      bot: this.team.botUserId,
+      workspace: { id: this.team.teamId, name: this.team.teamName },
       channel: STUDY_CHANNEL,
       messages: this.messages
         .filter((m) => !m.ephemeralTo || m.ephemeralTo === user)
@@ -161,9 +197,14 @@ export class Workspace extends EventEmitter {
   }
 
   private async event(event: Record<string, unknown>): Promise<void> {
-    const res = await send(this.app.base, eventCallback(event), "application/json", {
-      secret: this.app.secret,
-    });
+    const res = await send(
+      this.app.base,
+      eventCallback(event, undefined, this.team),
+      "application/json",
+      {
+        secret: this.app.secret,
+      },
+    );
     if (res.status !== 200)
       this.notice(
         String(event.channel ?? STUDY_CHANNEL.id),
@@ -192,7 +233,7 @@ export class Workspace extends EventEmitter {
         this.add({
           id,
           channel,
-          author: BOT_USER_ID,
+          author: this.team.botUserId,
           text,
           ...(blocks ? { blocks } : {}),
           ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}),
@@ -205,7 +246,7 @@ export class Workspace extends EventEmitter {
         this.add({
           id: this.nextTs(),
           channel: String(args.channel),
-          author: BOT_USER_ID,
+          author: this.team.botUserId,
           text,
           ...(blocks ? { blocks } : {}),
           ephemeralTo: String(args.user),
@@ -216,6 +257,41 @@ export class Workspace extends EventEmitter {
       case "chat.update": {
         const message = this.messages.find((m) => m.id === String(args.ts));
         if (message) this.replace(message, text, blocks, call.problems);
+        return;
+      }
+      case "files.completeUploadExternal": {
+        // Slack shows a shared file as a message in that conversation; here, with its text.
+        if (!call.ok) return;
+        const channel = String(args.channel_id ?? "");
+        for (const f of (args.files ?? []) as Array<{ id?: string }>) {
+          const file = this.slack.files.get(String(f.id));
+          if (!file) continue;
+          const body = (file.content ?? "")
+            .replace(/&/g, "&amp;")
+            .replace(/</g, "&lt;")
+            .replace(/>/g, "&gt;");
+          this.add({
+            id: this.nextTs(),
+            channel,
+            author: this.team.botUserId,
+            text: String(args.initial_comment ?? file.filename),
+            blocks: [
+              {
+                type: "section",
+                text: {
+                  type: "mrkdwn",
+                  text: `${String(args.initial_comment ?? "")}\n:page_facing_up: *${file.title ?? file.filename}* (${file.filename}, ${file.length} bytes)`,
+                },
+              },
+              {
+                type: "section",
+                text: { type: "mrkdwn", text: `\`\`\`${body.slice(0, 2800)}\`\`\`` },
+              },
+            ],
+            problems: call.problems,
+            at: call.at,
+          });
+        }
         return;
       }
       case "views.publish":
@@ -241,7 +317,7 @@ export class Workspace extends EventEmitter {
         this.add({
           id: this.nextTs(),
           channel: context.channel,
-          author: BOT_USER_ID,
+          author: this.team.botUserId,
           text,
           ...(blocks ? { blocks } : {}),
           ...(inChannel ? {} : { ephemeralTo: context.user }),
@@ -278,7 +354,7 @@ export class Workspace extends EventEmitter {
     this.add({
       id: this.nextTs(),
       channel,
-      author: BOT_USER_ID,
+      author: this.team.botUserId,
       text,
       ephemeralTo: user,
       problems: [text],

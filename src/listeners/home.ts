@@ -7,8 +7,10 @@ import type { Logger } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { renderHomeDeadlines } from "../blocks/deadlines.ts";
 import { renderHome } from "../blocks/home.ts";
+import { renderHomeTracker } from "../blocks/tracker.ts";
 import type { RoleProgress } from "../services/checklists/progress.ts";
 import type { Services } from "../services/index.ts";
+import { trackerHome } from "./tracker/home.ts";
 
 /** At most one views.publish per user in this window; later requests coalesce into one. */
 export const HOME_WINDOW_MS = 3000;
@@ -208,7 +210,10 @@ export class HomePublisher {
       started,
       roles: kb.roles,
       topics: kb.topics,
-      extra: renderHomeDeadlines(deadlines),
+      extra: [
+        ...renderHomeTracker(await trackerHome(this.services, teamId, userId)),
+        ...renderHomeDeadlines(deadlines),
+      ],
     });
   }
 

@@ -3,6 +3,8 @@ import { Deadlines } from "./deadlines/deadlines.ts";
 import { Feedback } from "./feedback/feedback.ts";
 import { UnansweredQuestions } from "./feedback/gaps.ts";
 import { LearnedPhrasings } from "./feedback/learned.ts";
+import type { Installations } from "./installations/installations.ts";
+import { Retention } from "./installations/retention.ts";
 import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
 import { ChannelSettings } from "./nudges/channels.ts";
 import {
@@ -15,6 +17,8 @@ import { type Clock, realClock } from "./nudges/sender.ts";
 import { createSearch, type Search } from "./search/search.ts";
 import { Deliveries } from "./storage/dedupe.ts";
 import type { Store } from "./storage/store.ts";
+import { FollowUps } from "./tracker/follow-ups.ts";
+import { Tracker } from "./tracker/tracker.ts";
 
 /** Everything the Slack listeners need, built once at start-up and passed in explicitly. */
 export interface Services {
@@ -30,7 +34,12 @@ export interface Services {
   deadlines: Deadlines;
   channels: ChannelSettings;
   scheduler: NudgeScheduler;
+  tracker: Tracker;
+  followUps: FollowUps;
   clock: Clock;
+  /** Multi-workspace mode: each workspace's installation, and the purge of uninstalled ones. */
+  installations?: Installations;
+  retention?: Retention;
 }
 
 export interface ServiceOptions {
@@ -40,6 +49,8 @@ export interface ServiceOptions {
   find?: FindPosted;
   clock?: Clock;
   logger?: SchedulerLogger;
+  /** Multi-workspace mode ("Add to Slack"). */
+  installations?: Installations;
 }
 
 /** Builds the services over a loaded knowledge base and an open store. */
@@ -50,6 +61,8 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
   const logger = options.logger ?? console;
   const channels = new ChannelSettings(store, now, logger);
   const search = createSearch(kb);
+  const { installations } = options;
+  const tracker = new Tracker(store, now);
   return {
     kb,
     search,
@@ -76,8 +89,15 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
       ...(options.find ? { find: options.find } : {}),
       clock,
       logger,
+      ...(installations ? { workspaces: installations } : {}),
+      tracker,
     }),
+    tracker,
+    followUps: new FollowUps({ store, tracker, deliver: options.deliver, logger }),
     clock,
+    ...(installations
+      ? { installations, retention: new Retention(store, installations, logger) }
+      : {}),
   };
 }
 

@@ -181,4 +181,43 @@ describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)
       fullPage: true,
     });
   }, 60_000);
+
+  it("tracks applications from the page: add, move with the picker, I applied on the nudge, Home, export", async () => {
+    await page.click("nav [data-pane=channel]");
+    await send("/track add Globex — Data science intern");
+    const added = page.locator(".msg", { hasText: "Added to your tracker" }).last();
+    await added.waitFor();
+    const id = /id ([0-9a-f]{6})/.exec((await added.textContent()) ?? "")?.[1];
+    expect(id).toMatch(/^[0-9a-f]{6}$/);
+
+    // Move it by command, then with the stage picker in /track.
+    await send(`/track ${id} interview`);
+    await page.locator(".msg", { hasText: "applied → interview" }).waitFor();
+    await send("/track");
+    const list = page.locator(".msg", { hasText: "Your applications" }).last();
+    await list.waitFor();
+    await list.locator("select").first().selectOption({ label: "Offer" });
+    await page.locator(".msg", { hasText: "Offer · 1" }).waitFor();
+
+    // "I applied" on the weekly nudge's deadline: once added, then already there.
+    const nudge = page.locator(".msg", { hasText: "Weekly internship nudge" }).last();
+    await nudge.getByRole("button", { name: "I applied" }).first().click();
+    await page.locator(".msg", { hasText: "Added to your tracker at applied" }).waitFor();
+    await nudge.getByRole("button", { name: "I applied" }).first().click();
+    await page.locator(".msg", { hasText: "is already in your tracker" }).waitFor();
+
+    // Home: the pipeline's counts and the most recent with their pickers.
+    await page.click("nav [data-pane=home]");
+    await page.locator("#home", { hasText: "Offer 1" }).waitFor();
+    await page.locator("#home", { hasText: "Applied 1" }).waitFor();
+    expect(await page.locator("#home select").count()).toBe(2);
+
+    // Export: the CSV arrives in the DM, only for this user.
+    await page.click("nav [data-pane=channel]");
+    await send("/track export");
+    await page.locator(".msg", { hasText: "as CSV in our DM" }).waitFor();
+    await page.click("nav [data-pane=dm]");
+    await page.locator(".msg", { hasText: "Globex,Data science intern" }).waitFor();
+    expect(await page.locator(".problems").count()).toBe(0);
+  }, 60_000);
 });

@@ -46,6 +46,11 @@ export function failingStore(inner: Store) {
       if (mode === "throw") return diskFull();
       return mode === "silent" ? Promise.resolve(true) : real.claim(key, value, ttl);
     },
+    keys: (prefix) => {
+      count(name);
+      if (mode === "throw") return diskFull();
+      return mode === "silent" ? Promise.resolve([]) : real.keys(prefix);
+    },
   });
   const store = new Proxy(inner, {
     get(target, prop, receiver) {

@@ -1,19 +1,30 @@
 import type { Logger } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
 import { SIGNING_SECRET } from "../../src/dev/slack-requests.ts";
-import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
+import { CLIENT_ID, CLIENT_SECRET, SlackStandIn } from "../../src/dev/slack-stand-in.ts";
 import type { Timers } from "../../src/listeners/home.ts";
 import {
   createDeliver,
   createFind,
   createNudgeClient,
 } from "../../src/listeners/nudges/deliver.ts";
+import { createTeamClients } from "../../src/listeners/nudges/team-clients.ts";
 import { createServices, prepareServices, type Services } from "../../src/services/index.ts";
+import { Installations } from "../../src/services/installations/installations.ts";
+import { TokenCipher } from "../../src/services/installations/token-cipher.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import type { Clock } from "../../src/services/nudges/sender.ts";
 import { openStore, type Store } from "../../src/services/storage/store.ts";
 import { createSlackApp, type RunningApp } from "../../src/slack-app.ts";
 import { testStoreUrl } from "./redis.ts";
+
+/** Multi-workspace credentials the stand-in's oauth.v2.access accepts, and a test token key. */
+export const TEST_OAUTH = Object.freeze({
+  clientId: CLIENT_ID,
+  clientSecret: CLIENT_SECRET,
+  stateSecret: "a-state-secret-for-tests-only",
+  tokenKey: Buffer.alloc(32, 7),
+});
 
 /** A logger that keeps what it was told, so tests can assert on errors. */
 export function memoryLogger(): Logger & { lines: string[] } {
@@ -66,6 +77,10 @@ export async function startHarness(
     clock?: Clock;
     cron?: boolean;
     socketMode?: boolean;
+    /** Multi-workspace mode ("Add to Slack") with the stand-in's client id and secret. */
+    multiWorkspace?: boolean;
+    /** PORT (default 0: any free one; Socket Mode does not report which). */
+    port?: number;
     /** How long the nudge sender waits for Slack before the outcome counts as unknown. */
     slackTimeoutMs?: number;
     /** Timers for coalescing App Home publishes. */
@@ -79,11 +94,12 @@ export async function startHarness(
   const slack = options.slack ?? (await SlackStandIn.start());
   const config: Config = Object.freeze({
     mode: options.socketMode ? "socket" : "http",
-    botToken: "xoxb-test-token",
+    botToken: options.multiWorkspace ? undefined : "xoxb-test-token",
+    oauth: options.multiWorkspace ? TEST_OAUTH : undefined,
     signingSecret: options.socketMode ? undefined : SIGNING_SECRET,
     appToken: options.socketMode ? "xapp-1-A0APP-1-test" : undefined,
     slackApiUrl: slack.apiUrl,
-    port: 0,
+    port: options.port ?? 0,
     storeUrl: options.storeUrl ?? (await testStoreUrl()),
     logLevel: "error",
     kbDir: undefined,
@@ -92,12 +108,19 @@ export async function startHarness(
   const kb = await loadKnowledgeBase({ dirs: [...(options.kbDirs ?? [BUNDLED_KB_DIR])] });
   const logger = memoryLogger();
   const store = options.store ?? (await openStore(config.storeUrl, (e) => logger.error(e.message)));
-  const nudgeClient = createNudgeClient(config, options.slackTimeoutMs);
+  const now = () => new Date((options.clock ?? Date).now());
+  const installations = options.multiWorkspace
+    ? new Installations(store, new TokenCipher(TEST_OAUTH.tokenKey), now)
+    : undefined;
+  const nudgeClient = installations
+    ? createTeamClients(config, TEST_OAUTH, installations)
+    : createNudgeClient(config, options.slackTimeoutMs);
   const services = createServices(kb, store, {
     deliver: createDeliver(nudgeClient),
     find: createFind(nudgeClient),
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(installations ? { installations } : {}),
   });
   await prepareServices(services);
   const running = createSlackApp(config, services, {
@@ -114,7 +137,7 @@ export async function startHarness(
   };
   return {
     slack,
-    base: `http://127.0.0.1:${port}`,
+    base: `http://127.0.0.1:${port ?? options.port}`,
     running,
     services,
     logger,

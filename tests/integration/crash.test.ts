@@ -152,7 +152,8 @@ describe("app processes sharing one store", () => {
       Array.from({ length: 100 }, (_, i) =>
         sendCommand(i % 2 ? a.base : b.base, "/nudges", "on friday 10:00 UTC", {
           responseUrl: slack.responseUrl(`on${i}`),
-          channel: `D${String(i).padStart(5, "0")}`,
+          // Private channels (G…): D… ids are DMs, where /nudges only says it works in channels.
+          channel: `G${String(i).padStart(5, "0")}`,
         }),
       ),
     );
@@ -169,7 +170,7 @@ describe("app processes sharing one store", () => {
     const store = await openStore(`sqlite://${file}`);
     const scheduled = await new ChannelSettings(store).scheduled();
     await store.close();
-    expect(scheduled.filter((c) => c.channelId.startsWith("D"))).toHaveLength(100);
+    expect(scheduled.filter((c) => c.channelId.startsWith("G"))).toHaveLength(100);
     expect(scheduled).toHaveLength(400);
   }, 60_000);
 });

@@ -91,7 +91,7 @@ describe("posting when the network fails", () => {
         deadlines: [],
         prompt: undefined,
       },
-      { id: "x", since: 0 },
+      { id: "x", since: 0, teamId: "T" },
     );
     expect(outcome).toEqual({ ok: false, error: "connection_refused" });
   });

@@ -211,6 +211,17 @@ describe("Slack's answers and odd requests", () => {
     expect(h.slack.problems()).toEqual([]);
   });
 
+  it("a response_url reset after Slack took the reply is not answered again (it may have been shown)", async () => {
+    h.slack.fault("response_url", "reset-after-accept");
+    const id = rid();
+    await sendCommand(h.base, "/skills", "", { responseUrl: h.slack.responseUrl(id) });
+    await h.slack.waitFor((c) => c.responseId === id);
+    await h.running.idle();
+    expect(h.slack.callsTo("response_url")).toHaveLength(1);
+    expect(h.slack.callsTo("chat.postEphemeral")).toHaveLength(0);
+    expect(h.logger.lines.join("\n")).toContain("unknown outcome; not replying again");
+  });
+
   it("acknowledges a click with an unknown action id at once, and does nothing else", async () => {
     const ack = await sendAction(
       h.base,

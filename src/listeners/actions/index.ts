@@ -18,6 +18,7 @@ import type { HomePublisher } from "../home.ts";
 import type { Organizers } from "../organizers.ts";
 import { learnedReview } from "../review.ts";
 import { apologizeWith, respondOrEphemeral } from "../safely.ts";
+import { registerTrackerActions } from "../tracker/actions.ts";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -283,6 +284,8 @@ export function registerActions(
       await args.respond({ delete_original: true });
     }
   });
+
+  registerTrackerActions(on, services, home);
 
   // Any other action id (a button from an older version of a message, a link button) is acknowledged
   // at once, so Slack shows no error. It runs beside the listeners above (Bolt runs every match).

@@ -1,5 +1,6 @@
 import { ErrorCode, LogLevel, type WebAPICallError, WebClient } from "@slack/web-api";
 import { renderNudgePlainText, renderReminder, renderWeeklyNudge } from "../../blocks/deadlines.ts";
+import { renderFollowUp } from "../../blocks/tracker.ts";
 import type { Config } from "../../config.ts";
 import type { Deliver, FindPosted, NudgeTag } from "../../services/nudges/scheduler.ts";
 import type { PostOutcome } from "../../services/nudges/sender.ts";
@@ -15,12 +16,37 @@ const HISTORY_PAGES = 10;
 /** Slack refused the message's content: posting it again as it is would fail again. */
 export const CONTENT_REFUSED = new Set(["invalid_blocks", "msg_too_long", "msg_blocks_too_long"]);
 
+/** The client for a workspace's nudges, or undefined when the app is not installed there. */
+export type ClientFor = (teamId: string) => Promise<WebClient | undefined>;
+
+/**
+ * One client (one workspace), or the client of each nudge's workspace (multi-workspace mode). A
+ * failure to get one (the store, a token refresh) is certain: nothing was sent.
+ */
+function clientsOf(
+  clients: WebClient | ClientFor,
+): (teamId: string) => Promise<WebClient | PostOutcome> {
+  if (typeof clients !== "function") return async () => clients;
+  return async (teamId) => {
+    try {
+      return (await clients(teamId)) ?? { ok: false, error: "not_installed" };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+}
+
 /**
  * A Web API client for nudges: rate-limited calls come back as errors for the sender to pace, and
- * a call unanswered after `timeoutMs` ends (its outcome unknown).
+ * a call unanswered after `timeoutMs` ends (its outcome unknown). `token`: a workspace's own
+ * (multi-workspace mode); SLACK_BOT_TOKEN by default.
  */
-export function createNudgeClient(config: Config, timeoutMs = REQUEST_TIMEOUT_MS): WebClient {
-  return new WebClient(config.botToken, {
+export function createNudgeClient(
+  config: Config,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+  token = config.botToken,
+): WebClient {
+  return new WebClient(token, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
@@ -33,15 +59,19 @@ export function createNudgeClient(config: Config, timeoutMs = REQUEST_TIMEOUT_MS
 /**
  * Renders a nudge or reminder and posts it, tagged with message metadata, with a client that hands
  * 429s back (instead of waiting inside the client) so the nudge sender can pace every channel
- * itself. When Slack refuses the blocks or the length, it is posted once more as plain text.
+ * itself. When Slack refuses the blocks or the length, it is posted once more as plain text. Each
+ * nudge goes out with the client of its channel's workspace.
  */
-export function createDeliver(client: WebClient): Deliver {
+export function createDeliver(clients: WebClient | ClientFor): Deliver {
+  const clientFor = clientsOf(clients);
   const post = async (
     channel: string,
     content: { text: string; blocks?: unknown[] },
     tag: NudgeTag,
   ) => {
     try {
+      const client = await clientFor(tag.teamId);
+      if (!(client instanceof WebClient)) return client;
       const result = await client.chat.postMessage({
         channel,
         ...(content as { text: string }),
@@ -55,7 +85,11 @@ export function createDeliver(client: WebClient): Deliver {
   };
   return async (content, tag) => {
     const rendered =
-      content.kind === "weekly" ? renderWeeklyNudge(content) : renderReminder(content);
+      content.kind === "weekly"
+        ? renderWeeklyNudge(content)
+        : content.kind === "reminder"
+          ? renderReminder(content)
+          : renderFollowUp(content);
     const outcome = await post(content.channelId, rendered, tag);
     if (outcome.ok || !CONTENT_REFUSED.has(outcome.error)) return outcome;
     return post(content.channelId, renderNudgePlainText(rendered), tag);
@@ -64,11 +98,15 @@ export function createDeliver(client: WebClient): Deliver {
 
 /**
  * Looks for a tagged nudge among the channel's messages since the tag's time
- * (`conversations.history` with metadata; needs channels:history / groups:history).
+ * (`conversations.history` with metadata; needs channels:history / groups:history), with the
+ * client of the channel's workspace.
  */
-export function createFind(client: WebClient): FindPosted {
+export function createFind(clients: WebClient | ClientFor): FindPosted {
+  const clientFor = clientsOf(clients);
   return async (channel, tag) => {
     try {
+      const client = await clientFor(tag.teamId);
+      if (!(client instanceof WebClient)) return client;
       let cursor: string | undefined;
       for (let page = 0; page < HISTORY_PAGES; page++) {
         const result = await client.conversations.history({

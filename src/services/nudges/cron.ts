@@ -11,8 +11,10 @@ import type { NudgeScheduler, SchedulerLogger } from "./scheduler.ts";
  * await stop();
  */
 export function startNudgeCron(
-  scheduler: NudgeScheduler,
+  scheduler: Pick<NudgeScheduler, "tick" | "stop">,
   logger: SchedulerLogger,
+  /** Other every-minute work (the tracker's follow-ups), run beside the nudges. */
+  alsoEveryMinute?: () => Promise<unknown>,
 ): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
@@ -26,6 +28,12 @@ export function startNudgeCron(
           );
       })
       .catch((error: unknown) => logger.error(`nudge tick failed: ${String(error)}`));
+    if (alsoEveryMinute) {
+      const also = alsoEveryMinute().catch((error: unknown) =>
+        logger.error(`every-minute work failed: ${String(error)}`),
+      );
+      running = Promise.all([running, also]);
+    }
     return running;
   };
   const task: ScheduledTask = cron.schedule("* * * * *", tick, {

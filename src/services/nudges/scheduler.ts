@@ -7,6 +7,8 @@ import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import type { Prompt } from "../knowledge-base/schema.ts";
 import { atLocal, daysUntil, latestRun, localDate, weekKey } from "../scheduling/time.ts";
 import type { Collection, Store } from "../storage/store.ts";
+import type { FollowUp } from "../tracker/follow-ups.ts";
+import type { Momentum, Tracker } from "../tracker/tracker.ts";
 import type { ChannelSettings, ScheduledChannel } from "./channels.ts";
 import {
   type Attempt,
@@ -14,6 +16,7 @@ import {
   type PostOutcome,
   Sender,
   type SenderOptions,
+  type SendJob,
   type SendResult,
 } from "./sender.ts";
 
@@ -33,6 +36,8 @@ export interface WeeklyNudge {
   timezone: string;
   deadlines: Array<{ deadline: Deadline; daysLeft: number }>;
   prompt: Prompt | undefined;
+  /** The group's week in /track, as counts (names only of members who chose to share). */
+  momentum?: Momentum;
 }
 
 export interface DeadlineReminder {
@@ -43,7 +48,7 @@ export interface DeadlineReminder {
   daysLeft: number;
 }
 
-export type NudgeContent = WeeklyNudge | DeadlineReminder;
+export type NudgeContent = WeeklyNudge | DeadlineReminder | FollowUp;
 
 /**
  * Identifies one message in Slack: it is posted carrying `id` (as message metadata), so it can be
@@ -52,6 +57,8 @@ export type NudgeContent = WeeklyNudge | DeadlineReminder;
 export interface NudgeTag {
   id: string;
   since: number;
+  /** The workspace the channel is in (multi-workspace mode looks with its token). */
+  teamId: string;
 }
 
 /** Renders and posts one nudge or reminder, tagged; the only part that knows about Slack. */
@@ -69,6 +76,15 @@ export interface ClaimOwner {
   pid: number;
   /** One per scheduler instance: a restarted process reusing a pid (pid 1 in a container) differs. */
   instance: string;
+}
+
+/**
+ * Multi-workspace mode: workspaces whose token Slack refused are paused (skipped by the tick) until
+ * the app is installed there again; the other workspaces carry on.
+ */
+export interface WorkspaceGate {
+  pausedTeams(): Promise<ReadonlySet<string>>;
+  pause(teamId: string, reason: string): Promise<void>;
 }
 
 export interface SchedulerLogger {
@@ -144,9 +160,12 @@ export class NudgeScheduler {
       deliver: Deliver;
       /** Without it, a message whose post had an unknown outcome is never posted again. */
       find?: FindPosted;
+      workspaces?: WorkspaceGate;
       clock: Clock;
       logger: SchedulerLogger;
       sender?: SenderOptions;
+      /** Adds the group's momentum line to the weekly nudge. */
+      tracker?: Tracker;
       /** This process (tests pretend to be several). */
       owner?: ClaimOwner;
     },
@@ -173,7 +192,8 @@ export class NudgeScheduler {
     if (this.settled.size > 100_000) this.settled.clear();
     const candidates: Candidate[] = [];
     let skipped = 0;
-    const scheduled = await this.deps.channels.scheduled();
+    const paused = (await this.deps.workspaces?.pausedTeams()) ?? new Set<string>();
+    const scheduled = (await this.deps.channels.scheduled()).filter((c) => !paused.has(c.teamId));
     for (const channel of scheduled) {
       const run = latestRun(channel, now);
       const claim = `weekly:${channel.key}:${weekKey(run, channel.timezone)}`;
@@ -213,7 +233,7 @@ export class NudgeScheduler {
       updatedAt: now.toISOString(),
     };
     const content = await this.weekly(channel, now);
-    const tag = { id: `now:${channel.key}:${randomUUID()}`, since: this.deps.clock.now() };
+    const tag = { id: `now:${channel.key}:${randomUUID()}`, since: this.deps.clock.now(), teamId };
     const { results } = await this.sender.run(
       [{ channelKey: channel.key, content }],
       async (job, attempt) => {
@@ -225,6 +245,7 @@ export class NudgeScheduler {
       },
     );
     const [result] = results;
+    await this.pauseWorkspaces(results, () => teamId);
     if (result?.status === "channel_gone")
       await this.deps.channels.pause(teamId, channelId, result.error ?? "channel_gone");
     return result as SendResult<NudgeContent>;
@@ -251,6 +272,9 @@ export class NudgeScheduler {
       timezone: channel.timezone,
       deadlines: soon.map((deadline) => ({ deadline, daysLeft: deadlines.daysLeft(deadline, at) })),
       prompt: promptId ? kb.getOfKind(promptId, "prompt") : undefined,
+      ...(this.deps.tracker
+        ? { momentum: await this.deps.tracker.momentum(channel.teamId, at) }
+        : {}),
     };
   }
 
@@ -313,9 +337,10 @@ export class NudgeScheduler {
     const busy = new Set<string>();
     const jobs = candidates.map((candidate) => {
       this.settled.add(candidate.claim);
-      return { channelKey: candidate.channel.key, content: candidate };
+      const workspace = candidate.channel.teamId;
+      return { channelKey: candidate.channel.key, workspace, content: candidate };
     });
-    const { aborted } = await this.sender.run(
+    const { results, aborted } = await this.sender.run(
       jobs,
       async ({ content: candidate }, attempt) => {
         let hold = held.get(candidate.claim);
@@ -357,17 +382,42 @@ export class NudgeScheduler {
     );
     if (aborted) {
       report.aborted = aborted;
-      this.deps.logger.error(
-        `stopped posting nudges: Slack says ${aborted}; check SLACK_BOT_TOKEN and reinstall the app`,
-      );
+      if (this.deps.workspaces) await this.pauseWorkspaces(results, (job) => job.workspace ?? "");
+      else
+        this.deps.logger.error(
+          `stopped posting nudges: Slack says ${aborted}; check SLACK_BOT_TOKEN and reinstall the app`,
+        );
     }
     return report;
+  }
+
+  /**
+   * Multi-workspace mode: pauses each workspace whose token failed (its posts came back
+   * "aborted"); the others carry on.
+   */
+  private async pauseWorkspaces(
+    results: readonly SendResult<unknown>[],
+    teamOf: (job: SendJob<unknown>) => string,
+  ): Promise<void> {
+    const { workspaces, logger } = this.deps;
+    if (!workspaces) return;
+    const failed = new Map<string, string>();
+    for (const { job, status, error } of results) {
+      const teamId = teamOf(job);
+      if (status === "aborted" && !failed.has(teamId)) failed.set(teamId, error ?? "invalid_auth");
+    }
+    for (const [teamId, error] of failed) {
+      await workspaces.pause(teamId, error);
+      logger.error(
+        `paused nudges in workspace ${teamId}: Slack says ${error}; they resume once the app is installed there again`,
+      );
+    }
   }
 
   /** Posts a claimed message, first looking for it in Slack if an earlier post may have landed. */
   private async postHeld(candidate: Candidate, hold: Held, attempt: Attempt): Promise<PostOutcome> {
     const { claim, channel } = candidate;
-    const tag = { id: claim, since: hold.since };
+    const tag = { id: claim, since: hold.since, teamId: channel.teamId };
     if (attempt.uncertain || hold.recovered) {
       const found = await this.find(channel.channelId, tag);
       if (!found.ok) return { ...found, uncertain: true };

@@ -29,8 +29,16 @@ export const realClock: Clock = {
 
 /** The bot can no longer post in that channel: pause its nudges. */
 export const CHANNEL_GONE = new Set(["not_in_channel", "channel_not_found", "is_archived"]);
-/** The bot's token is no good: stop the whole run. */
-export const AUTH_FAILED = new Set(["invalid_auth", "token_revoked", "account_inactive"]);
+/**
+ * The bot's token is no good (or the workspace has no installation any more): stop posting to that
+ * workspace for the rest of the run; other workspaces carry on.
+ */
+export const AUTH_FAILED = new Set([
+  "invalid_auth",
+  "token_revoked",
+  "account_inactive",
+  "not_installed",
+]);
 /**
  * Slack certainly did not take the message but may a moment later: try again after a pause.
  * (429s are waited out separately; uncertain outcomes are retried after looking for the message.)
@@ -40,6 +48,8 @@ export const TRANSIENT = new Set(["service_unavailable", "request_timeout", "con
 export interface SendJob<T> {
   /** Jobs with the same channel key are posted in order, at least `perChannelMs` apart. */
   channelKey: string;
+  /** Jobs of one workspace stop together when its token fails (default: one workspace). */
+  workspace?: string;
   content: T;
 }
 
@@ -83,8 +93,8 @@ export interface RunOptions<T> {
 /**
  * Posts many messages politely: one per second per channel, several channels at a time, waiting
  * out 429s for as long as Slack's Retry-After says (pausing every worker, since the limit is per
- * method), never letting one failing channel stop the others, and stopping everything when the
- * token is no longer valid.
+ * method), never letting one failing channel stop the others, and stopping a workspace's posts
+ * when its token is no longer valid.
  *
  * @example
  * const sender = new Sender(realClock);
@@ -120,15 +130,19 @@ export class Sender {
       byChannel.set(job.channelKey, [...(byChannel.get(job.channelKey) ?? []), job]);
     const queues = [...byChannel.values()];
     const results: SendResult<T>[] = [];
-    let aborted: string | undefined;
+    /** Workspaces whose token failed, with Slack's error: their remaining jobs are not posted. */
+    const abortedWorkspaces = new Map<string, string>();
 
     const postOne = async (job: SendJob<T>): Promise<SendResult<T>> => {
       let lastError = "unknown_error";
+      const workspace = job.workspace ?? "";
       let uncertain = false;
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+        let aborted = abortedWorkspaces.get(workspace);
         if (aborted) return { job, status: "aborted", error: aborted };
         if (attempt > 1 && stopping()) break;
         await this.waitForTurn(job.channelKey, signal);
+        aborted = abortedWorkspaces.get(workspace);
         if (aborted) return { job, status: "aborted", error: aborted };
         if (stopping()) {
           if (attempt === 1) return { job, status: "stopped" };
@@ -147,7 +161,7 @@ export class Sender {
         lastError = outcome.error;
         uncertain ||= outcome.uncertain === true;
         if (AUTH_FAILED.has(outcome.error)) {
-          aborted = outcome.error;
+          if (!abortedWorkspaces.has(workspace)) abortedWorkspaces.set(workspace, outcome.error);
           return {
             job,
             status: "aborted",
@@ -180,7 +194,8 @@ export class Sender {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, byChannel.size) }, worker));
-    return { results, aborted };
+    // The first auth error, if any workspace's token failed (each job's own is in its result).
+    return { results, aborted: abortedWorkspaces.values().next().value };
   }
 
   /** Sleeps on the clock, or less if the run is stopped meanwhile. */

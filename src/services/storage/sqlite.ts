@@ -107,6 +107,17 @@ class SqliteStore extends KeyvStore {
     });
   }
 
+  /** One range query on the key's index (no LIKE, so `%` or `_` in a key need no escaping). */
+  protected override async listKeys(fullPrefix: string): Promise<string[]> {
+    const from = `${NAMESPACE}:${fullPrefix}`;
+    const rows = await this.own.all<{ key: string }>(
+      `SELECT key FROM ${TABLE} WHERE key >= ? AND key < ?`,
+      from,
+      `${from}\uffff`,
+    );
+    return rows.map((row) => row.key.slice(NAMESPACE.length + 1));
+  }
+
   protected override plainDelete(fullKey: string) {
     return this.exclusively(
       async () =>

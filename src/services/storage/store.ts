@@ -27,6 +27,11 @@ export interface Collection<T> {
    * Atomic between processes sharing the store.
    */
   claim(key: string, value: T, ttlMs?: number): Promise<boolean>;
+  /**
+   * The keys of this collection that start with `prefix`. A scan: for rare jobs (purging an
+   * uninstalled workspace's data), never on a request's path.
+   */
+  keys(prefix: string): Promise<string[]>;
 }
 
 /** The storage the app depends on; a Redis-backed one can replace the SQLite one behind this. */
@@ -124,6 +129,10 @@ export class KeyvStore implements Store {
         const checked = schema.parse(value);
         return this.guard("write", full(key), () => this.atomicClaim(full(key), checked, ttlMs));
       },
+      keys: async (prefix) => {
+        const found = await this.guard("read", full(prefix), () => this.listKeys(full(prefix)));
+        return found.map((k) => k.slice(name.length + 1));
+      },
     };
   }
 
@@ -139,6 +148,16 @@ export class KeyvStore implements Store {
   /** Stores a value (already validated). */
   protected plainSet(fullKey: string, value: unknown, ttlMs: number | undefined): Promise<void> {
     return this.confirmSet(fullKey, value, ttlMs);
+  }
+
+  /** The full keys starting with `fullPrefix` (keyv's iterator: a scan of the whole store). */
+  protected async listKeys(fullPrefix: string): Promise<string[]> {
+    if (!this.keyv.iterator) throw new Error("this store cannot list its keys");
+    const found: string[] = [];
+    for await (const [k] of this.keyv.iterator(undefined)) {
+      if (typeof k === "string" && k.startsWith(fullPrefix)) found.push(k);
+    }
+    return found;
   }
 
   /** Deletes a value; true if there was one. */

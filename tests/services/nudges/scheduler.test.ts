@@ -140,7 +140,7 @@ describe("the weekly nudge", () => {
         "2027-01-11T09:00:05Z",
         (c) => {
           if (c.channelId === "C2") {
-            slack.push({ content: c, tag: { id: "weekly:T:C2:2027-W02", since: 0 } });
+            slack.push({ content: c, tag: { id: "weekly:T:C2:2027-W02", since: 0, teamId: "T" } });
             return hang();
           }
           if (c.channelId === "C3") return hang();
