@@ -20,13 +20,26 @@ class SummaryLine implements Reporter {
   }
 }
 
-/** The integration suites that run a second time with the app over Redis (`TEST_STORE=redis`). */
+/**
+ * The integration suites that run a second time with the app over Redis (`TEST_STORE=redis`):
+ * every suite that runs the app through the harness, except the one-minute real-time cron test
+ * (its store path is the nudges suite's). The Redis-only suites (replicas, outage, two apps on
+ * one Redis) and the process tests (their own SQLite files) run once.
+ */
 const OVER_REDIS = [
   "tests/integration/app.test.ts",
   "tests/integration/nudges.test.ts",
   "tests/integration/socket-mode.test.ts",
   "tests/integration/oauth.test.ts",
   "tests/integration/workspaces.test.ts",
+  "tests/integration/did-you-mean.test.ts",
+  "tests/integration/exactly-once.test.ts",
+  "tests/integration/listings.test.ts",
+  "tests/integration/listings-playground.test.ts",
+  "tests/integration/slack-faults.test.ts",
+  "tests/integration/socket-mode-oauth.test.ts",
+  "tests/integration/store-faults.test.ts",
+  "tests/integration/tracker.test.ts",
 ];
 
 const hasRedis = (() => {

@@ -1,4 +1,5 @@
 import { deadlinesCommand } from "./deadlines.ts";
+import { listingsCommand } from "./listings.ts";
 import { nudgesCommand } from "./nudges.ts";
 import { prepCommand } from "./prep.ts";
 import { skillsCommand } from "./skills.ts";
@@ -12,4 +13,5 @@ export const commands: readonly SlashCommand[] = [
   deadlinesCommand,
   nudgesCommand,
   trackCommand,
+  listingsCommand,
 ];

@@ -4,6 +4,7 @@
  */
 import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";
+import { createListingsOutlet } from "./listeners/listings/outlet.ts";
 import { createDeliver, createFind, createNudgeClient } from "./listeners/nudges/deliver.ts";
 import { createTeamClients } from "./listeners/nudges/team-clients.ts";
 import { createServices, prepareServices } from "./services/index.ts";
@@ -36,6 +37,8 @@ try {
   const services = createServices(kb, store, {
     deliver: createDeliver(nudgeClients),
     find: createFind(nudgeClients),
+    listingsOutlet: createListingsOutlet(nudgeClients),
+    listingsPollMinutes: config.listingsPollMinutes,
     ...(installations ? { installations } : {}),
   });
   await prepareServices(services);

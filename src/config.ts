@@ -23,6 +23,8 @@ const WHERE = {
   KB_DIR: "a folder of your own knowledge-base YAML files",
   ORGANIZER_IDS:
     "comma-separated Slack user ids, e.g. U012ABCDEF,U034GHIJKL (a profile → ⋮ → Copy member ID)",
+  LISTINGS_POLL_MINUTES:
+    "how often followed listings are checked, in whole minutes (1-1440, default 30)",
 } as const;
 
 /** `sqlite://<path>`, `memory://`, or `redis[s]://[user:password@]host:port[/db]`. */
@@ -112,6 +114,13 @@ const EnvSchema = z.object({
   KB_DIR: optional(z.string()),
   ORGANIZER_IDS: UserIdList,
   ...OAuthEnvSchema,
+  LISTINGS_POLL_MINUTES: optional(
+    z.coerce
+      .number({ error: "should be a number of minutes" })
+      .int("should be a whole number of minutes")
+      .min(1, "should be 1-1440")
+      .max(1440, "should be 1-1440"),
+  ),
 });
 
 const isSet = (value: string | undefined) => value !== undefined && value.trim() !== "";
@@ -166,6 +175,11 @@ export interface Config {
   readonly kbDir: string | undefined;
   /** Users who are organizers besides the workspace's admins and owners (ORGANIZER_IDS). */
   readonly organizerIds: readonly string[];
+  /**
+   * How often each followed listings source is checked (LISTINGS_POLL_MINUTES); loadConfig always
+   * sets it (default 30), a hand-made Config may leave it out.
+   */
+  readonly listingsPollMinutes?: number;
 }
 
 /**
@@ -231,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     logLevel: e.LOG_LEVEL,
     kbDir: e.KB_DIR,
     organizerIds: Object.freeze([...e.ORGANIZER_IDS]),
+    listingsPollMinutes: e.LISTINGS_POLL_MINUTES ?? 30,
   });
 }
 

@@ -16,6 +16,8 @@ export const ErrorCode = {
   SlackAuthFailed: "slack_auth_failed",
   /** A request from a workspace other than the one the app is installed in. */
   WrongWorkspace: "wrong_workspace",
+  /** A listings source could not be read: HTTP error, unreachable, too big, or not a JSON array. */
+  ListingsSourceFailed: "listings_source_failed",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

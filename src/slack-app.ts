@@ -18,6 +18,8 @@ import {
   type Installation,
   installedWorkspaceOnly,
 } from "./listeners/installed-workspace.ts";
+import { LISTING_ACTION_IDS, registerListingActions } from "./listeners/listings/actions.ts";
+import { withListings } from "./listeners/listings/tick.ts";
 import { oauthAppOptions, registerUninstall } from "./listeners/oauth/index.ts";
 import { Organizers } from "./listeners/organizers.ts";
 import type { Services } from "./services/index.ts";
@@ -202,9 +204,10 @@ export function createSlackApp(
 
   const organizers = new Organizers(config.organizerIds, () => services.clock.now());
   registerCommands(app, services, organizers);
-  registerActions(app, services, home, organizers);
+  registerActions(app, services, home, organizers, LISTING_ACTION_IDS);
   registerEvents(app, services, home);
   registerUninstall(app, services);
+  registerListingActions(app, services, organizers);
 
   app.error(async (error) => {
     if (notInstalled(error)) {
@@ -229,8 +232,10 @@ export function createSlackApp(
       started = true;
       const server = await (config.mode === "http" ? app.start(config.port) : app.start());
       if (options.cron !== false)
-        stopCron = startNudgeCron(tickJobs(services), app.logger, () =>
-          services.followUps.tick(new Date(services.clock.now())),
+        stopCron = startNudgeCron(
+          withListings(tickJobs(services), services.listings, app.logger),
+          app.logger,
+          () => services.followUps.tick(new Date(services.clock.now())),
         );
       ready = true;
       const address = server instanceof Server ? server.address() : null;
@@ -241,6 +246,7 @@ export function createSlackApp(
     },
     async stop() {
       ready = false;
+      services.listings.stop();
       await stopCron?.();
       if (started) await app.stop();
       await Promise.allSettled([...inFlight]);

@@ -8,6 +8,8 @@
  * workspaces, each installed through the app's own Add to Slack page and the stand-in's OAuth.
  */
 import { randomBytes } from "node:crypto";
+import { copyFile, mkdir } from "node:fs/promises";
+import path from "node:path";
 import { loadLocalConfig } from "../config.ts";
 import { startPlayground } from "./playground.ts";
 import { freePort, ROOT, runEntry, type Spawned } from "./processes.ts";
@@ -51,6 +53,11 @@ try {
   process.exit(1);
 }
 const pagePort = local.pagePort;
+// The playground's listings: a fresh copy of the bundled sample (invented companies) that
+// "Poll listings now" adds openings to. Follow it with `/listings follow var/playground-listings.json`.
+const listingsFile = path.join(ROOT, "var", "playground-listings.json");
+await mkdir(path.dirname(listingsFile), { recursive: true });
+await copyFile(path.join(ROOT, "src", "dev", "sample-listings.json"), listingsFile);
 const secret = randomBytes(16).toString("hex");
 const slack = await SlackStandIn.start();
 const appPort = await freePort();
@@ -101,6 +108,7 @@ try {
     pagePort,
     undefined,
     many ? `${appHost}/slack/install` : undefined,
+    listingsFile,
   );
 } catch (error) {
   const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";

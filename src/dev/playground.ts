@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -15,6 +15,39 @@ const Click = z.object({
   action: z.record(z.string(), z.unknown()),
 });
 const UserOnly = z.object({ user: z.string() });
+
+/** Invented companies for the openings "Poll now" adds to the playground's listings file. */
+const LATER = [
+  ["Kestrel Aerospace (sample)", "Flight Software Intern", "Denver, CO", "Software"],
+  ["Brightwater AI (sample)", "Applied ML Intern", "Remote in USA", "AI/ML/Data"],
+  ["Ironbark Trading (sample)", "Quant Developer Intern", "Chicago, IL", "Quant"],
+  ["Willow Learning (sample)", "Data Engineering Intern", "New York, NY", "AI/ML/Data"],
+] as const;
+
+/** Appends one invented, open Summer 2027 opening to the playground's copy of the sample list. */
+async function addSampleOpening(file: string): Promise<void> {
+  const list = JSON.parse(await readFile(file, "utf8")) as unknown[];
+  const [company, title, location, category] = LATER[list.length % LATER.length] ?? LATER[0];
+  const now = Math.floor(Date.now() / 1000);
+  const id = `sample-${now}-${list.length}`;
+  list.push({
+    source: "Sample data (invented companies)",
+    company_name: company,
+    id,
+    title,
+    active: true,
+    terms: ["Summer 2027"],
+    date_updated: now,
+    url: `https://careers.example/${id}`,
+    locations: [location],
+    company_url: "https://careers.example",
+    is_visible: true,
+    sponsorship: "Offers Sponsorship",
+    date_posted: now,
+    category,
+  });
+  await writeFile(file, JSON.stringify(list, null, 4));
+}
 
 async function json(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -38,6 +71,8 @@ export async function startPlayground(
   host = "127.0.0.1",
   /** Multi-workspace mode: the app's "Add to Slack" page. */
   installUrl?: string,
+  /** The listings file the page suggests following; "Poll now" adds a sample opening to it first. */
+  listingsFile?: string,
 ): Promise<Playground> {
   const all: readonly Workspace[] = Array.isArray(workspaces)
     ? workspaces
@@ -103,6 +138,10 @@ export async function startPlayground(
       } else if (req.method === "POST" && url.pathname === "/api/home") {
         const { user } = UserOnly.parse(await json(req));
         await of(user).openHome(user);
+      } else if (req.method === "POST" && url.pathname === "/api/poll-listings") {
+        const { user } = UserOnly.parse(await json(req));
+        if (listingsFile) await addSampleOpening(listingsFile);
+        await of(user).pollListings(user);
       } else if (req.method === "POST" && url.pathname === "/api/nudge") {
         const { user } = UserOnly.parse(await json(req));
         await of(user).command(user, STUDY_CHANNEL.id, "/nudges now");

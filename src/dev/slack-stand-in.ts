@@ -411,7 +411,7 @@ export class SlackStandIn extends EventEmitter {
         app_id: "A0APP",
         authed_user: { id: workspace.installerUserId },
         scope:
-          "app_mentions:read,channels:history,channels:read,chat:write,commands,groups:history,groups:read,im:history,im:read,im:write,mpim:read,users:read",
+          "app_mentions:read,channels:history,channels:read,chat:write,commands,files:write,groups:history,groups:read,im:history,im:read,im:write,mpim:read,users:read",
         token_type: "bot",
         access_token: token,
         bot_user_id: workspace.botUserId,

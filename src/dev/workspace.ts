@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { POLL_NOW_ACTION } from "../blocks/listings.ts";
 import { asSlackSends, blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
 import {
   type RecordedCall,
@@ -171,6 +172,18 @@ export class Workspace extends EventEmitter {
             },
           }),
     });
+    await send(this.app.base, body, "application/x-www-form-urlencoded", {
+      secret: this.app.secret,
+    });
+  }
+
+  /** A user presses "Check now" under `/listings status` in #study-group: the source is polled at once. */
+  async pollListings(user: string): Promise<void> {
+    const responseUrl = this.responseUrl({ channel: STUDY_CHANNEL.id, user });
+    const body = blockActions(
+      { type: "button", action_id: POLL_NOW_ACTION, value: "poll" },
+      { user, channel: STUDY_CHANNEL.id, responseUrl },
+    );
     await send(this.app.base, body, "application/x-www-form-urlencoded", {
       secret: this.app.secret,
     });

@@ -6,6 +6,7 @@ import { LearnedPhrasings } from "./feedback/learned.ts";
 import type { Installations } from "./installations/installations.ts";
 import { Retention } from "./installations/retention.ts";
 import type { KnowledgeBase } from "./knowledge-base/knowledge-base.ts";
+import { ListingsFeed, type ListingsOutlet } from "./listings/feed.ts";
 import { ChannelSettings } from "./nudges/channels.ts";
 import {
   type Deliver,
@@ -40,6 +41,8 @@ export interface Services {
   /** Multi-workspace mode: each workspace's installation, and the purge of uninstalled ones. */
   installations?: Installations;
   retention?: Retention;
+  /** `/listings`: followed sources, polled on the nudges' tick. */
+  listings: ListingsFeed;
 }
 
 export interface ServiceOptions {
@@ -51,7 +54,17 @@ export interface ServiceOptions {
   logger?: SchedulerLogger;
   /** Multi-workspace mode ("Add to Slack"). */
   installations?: Installations;
+  /** Posts and redraws listing posts; wired to Slack by the app. */
+  listingsOutlet?: ListingsOutlet;
+  /** LISTINGS_POLL_MINUTES (default 30). */
+  listingsPollMinutes?: number;
 }
+
+/** Used when the app wires no outlet (tools and tests that never follow listings). */
+const unwiredOutlet: ListingsOutlet = {
+  post: async () => ({ ok: false, error: "listings_outlet_not_wired" }),
+  update: async () => ({ ok: false, error: "listings_outlet_not_wired" }),
+};
 
 /** Builds the services over a loaded knowledge base and an open store. */
 export function createServices(kb: KnowledgeBase, store: Store, options: ServiceOptions): Services {
@@ -98,6 +111,13 @@ export function createServices(kb: KnowledgeBase, store: Store, options: Service
     ...(installations
       ? { installations, retention: new Retention(store, installations, logger) }
       : {}),
+    listings: new ListingsFeed({
+      store,
+      outlet: options.listingsOutlet ?? unwiredOutlet,
+      clock,
+      logger: options.logger ?? console,
+      pollMinutes: options.listingsPollMinutes ?? 30,
+    }),
   };
 }
 

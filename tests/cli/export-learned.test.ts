@@ -102,6 +102,8 @@ describe("npm run kb:export-learned", () => {
   it("refuses a malformed STORE_URL with a message naming it", () => {
     const { status, stderr } = exportLearned({ STORE_URL: "postgres://x", KB_DIR: "" });
     expect(status).toBe(1);
-    expect(stderr).toContain("STORE_URL should be sqlite://<path> or memory://");
+    expect(stderr).toContain(
+      "STORE_URL should be sqlite://<path>, redis://host:port[/db], rediss://… or memory://",
+    );
   });
 });

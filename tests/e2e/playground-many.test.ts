@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, runEntry, type Spawned, waitForLine } from "../../src/dev/processes.ts";
+import { LOCAL_USERS, SECOND_USERS } from "../../src/dev/workspace.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -58,7 +59,10 @@ describe.skipIf(!hasChromium)("the playground with two workspaces (npm run local
 
   it("installs in the second workspace from its Add to Slack page and answers its members there", async () => {
     await page.goto(url);
-    await expect.poll(() => page.locator("#user option").count()).toBe(4);
+    // Both workspaces' members are in the user picker.
+    await expect
+      .poll(() => page.locator("#user option").count())
+      .toBe(LOCAL_USERS.length + SECOND_USERS.length);
     await page.selectOption("#user", "U0ERIN");
     await page.locator("#teamName", { hasText: "Second Campus" }).waitFor();
 

@@ -170,7 +170,9 @@ describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)
     await page.click("nav [data-pane=dm]");
     const before = await page.locator(".msg", { hasText: "Helpful" }).count();
     await send(question);
-    await expect.poll(() => page.locator(".msg", { hasText: "Helpful" }).count()).toBe(before + 1);
+    await expect
+      .poll(() => page.locator(".msg", { hasText: "Helpful" }).count(), { timeout: 15_000 })
+      .toBe(before + 1);
     const answer = page.locator(".msg", { hasText: "Helpful" }).last();
     expect(await answer.textContent()).toContain(title);
     expect(await answer.textContent()).not.toContain("not sure");

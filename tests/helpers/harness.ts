@@ -3,6 +3,7 @@ import type { Config } from "../../src/config.ts";
 import { SIGNING_SECRET } from "../../src/dev/slack-requests.ts";
 import { CLIENT_ID, CLIENT_SECRET, SlackStandIn } from "../../src/dev/slack-stand-in.ts";
 import type { Timers } from "../../src/listeners/home.ts";
+import { createListingsOutlet } from "../../src/listeners/listings/outlet.ts";
 import {
   createDeliver,
   createFind,
@@ -103,6 +104,7 @@ export async function startHarness(
     storeUrl: options.storeUrl ?? (await testStoreUrl()),
     logLevel: "error",
     kbDir: undefined,
+    listingsPollMinutes: 30,
     organizerIds: options.organizerIds ?? [],
   });
   const kb = await loadKnowledgeBase({ dirs: [...(options.kbDirs ?? [BUNDLED_KB_DIR])] });
@@ -118,6 +120,8 @@ export async function startHarness(
   const services = createServices(kb, store, {
     deliver: createDeliver(nudgeClient),
     find: createFind(nudgeClient),
+    listingsOutlet: createListingsOutlet(nudgeClient),
+    listingsPollMinutes: config.listingsPollMinutes,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(installations ? { installations } : {}),

@@ -59,9 +59,11 @@ export function registerActions(
   services: Services,
   home: HomePublisher,
   organizers: Organizers,
+  /** Action ids other modules handle (e.g. listing posts), left alone by the catch-all below. */
+  handledElsewhere: ReadonlyArray<string | RegExp> = [],
 ): void {
   const { kb, progress, feedback, learned, deliveries } = services;
-  const known: Array<string | RegExp> = [];
+  const known: Array<string | RegExp> = [...handledElsewhere];
   const on = (actionId: string | RegExp, handle: (args: ActionArgs) => Promise<void>) => {
     known.push(actionId);
     app.action<BlockAction>(actionId, async (raw) => {

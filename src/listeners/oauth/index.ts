@@ -11,6 +11,7 @@ export const BOT_SCOPES = [
   "channels:read",
   "chat:write",
   "commands",
+  "files:write",
   "groups:history",
   "groups:read",
   "im:history",

@@ -10,7 +10,7 @@ import type { Installations } from "./installations.ts";
  * kept with their questions (`downvotes`) are per workspace and go.
  */
 export const TEAM_DATA = {
-  prefixed: ["progress", "deadlines", "channels"],
+  prefixed: ["progress", "deadlines", "channels", "tracker", "tracker-events", "tracker-followups"],
   exact: ["deadline-channels", "gaps", "learned", "downvotes"],
   claims: { collection: "sent", kinds: ["weekly", "daily", "reminder"] },
   /** Lists of team ids: the team is taken out. */
@@ -27,7 +27,7 @@ export interface PurgeLogger {
 /**
  * Removes the data of workspaces uninstalled more than 30 days ago: checklist ticks, deadlines,
  * channel settings, unanswered questions, learned phrasings, 👎 questions and nudge records. Runs on the every-minute tick; a
- * workspace installed again before then keeps everything.
+ * workspace installed again before then keeps everything. Tracked applications go too.
  *
  * @example
  * const retention = new Retention(store, installations, logger);

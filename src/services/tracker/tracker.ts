@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import type { ListingTracker, PickedListing, PickOutcome, PickStage } from "../listings/tracker.ts";
 import { localDate } from "../scheduling/time.ts";
 import type { Collection, Store } from "../storage/store.ts";
 import {
@@ -22,6 +23,8 @@ const ApplicationSchema = z.object({
   dates: z.partialRecord(StageSchema, DateSchema),
   /** When it last changed, for "most recent first". */
   updatedAt: z.string(),
+  /** The listing it was added from, when it came from "I applied" / "Save" on a /listings post. */
+  listingId: z.string().optional(),
   /** The deadline it was added from, when it came from an "I applied" / "Save for later" click. */
   deadline: z
     .object({ channelId: z.string(), id: z.string(), date: DateSchema, title: z.string() })
@@ -97,7 +100,7 @@ export interface Momentum {
  * const added = await t.add("T1", "U1", { company: "Acme", role: "ML intern" }, "UTC");
  * await t.move("T1", "U1", added.application.id, "interview", "UTC");
  */
-export class Tracker {
+export class Tracker implements ListingTracker {
   private readonly students: Collection<Student>;
   private readonly events: Collection<z.infer<typeof EventsSchema>>;
   /** Every `team:user` with a tracker, for the follow-up scan. */
@@ -195,6 +198,56 @@ export class Tracker {
     if (result.status === "added" || result.status === "moved")
       await this.record(teamId, userId, result.application.id, result.application.stage);
     return result;
+  }
+
+  /**
+   * "I applied" / "Save" on a /listings post: adds the listing once per student (keyed by its id).
+   * A second click finds it already there; "I applied" on one only saved moves it to `applied`.
+   */
+  async addListing(
+    teamId: string,
+    userId: string,
+    listing: PickedListing,
+    stage: PickStage,
+    timezone = "UTC",
+  ): Promise<PickOutcome> {
+    let outcome: PickOutcome = { result: "already", stage };
+    let changed: Application | undefined;
+    await this.change(teamId, userId, timezone, (student) => {
+      changed = undefined;
+      const existing = student.items.find((a) => a.listingId === listing.listingId);
+      if (existing) {
+        if (stage === "applied" && existing.stage === "saved") {
+          changed = this.moved(existing, "applied", timezone);
+          outcome = { result: "moved", stage: "applied" };
+          const moved = changed;
+          return {
+            ...student,
+            items: student.items.map((a) => (a.id === existing.id ? moved : a)),
+          };
+        }
+        outcome = { result: "already", stage: existing.stage };
+        return student;
+      }
+      if (student.items.length >= MAX_APPLICATIONS) {
+        outcome = { result: "full", stage };
+        return student;
+      }
+      changed = {
+        ...this.create(
+          student,
+          { company: listing.company, role: listing.role, url: listing.link },
+          stage,
+          timezone,
+        ),
+        listingId: listing.listingId,
+      };
+      outcome = { result: "added", stage };
+      return { ...student, items: [...student.items, changed] };
+    });
+    const done = changed as Application | undefined;
+    if (done) await this.record(teamId, userId, done.id, done.stage);
+    return outcome;
   }
 
   /** Moves one of the student's applications to a stage, recording today's date for it. */

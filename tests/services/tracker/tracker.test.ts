@@ -84,6 +84,37 @@ describe("Tracker", () => {
     expect(await tracker.list("T1", "U1")).toEqual([]);
   });
 
+  it("adds a /listings post once per student by its id; I applied on a saved one moves it", async () => {
+    const { tracker } = await setup();
+    const listing = {
+      listingId: "lst-42",
+      company: "Acme",
+      role: "ML Intern",
+      link: "https://acme.example/jobs/42",
+    };
+    expect(await tracker.addListing("T1", "U1", listing, "saved")).toEqual({
+      result: "added",
+      stage: "saved",
+    });
+    expect(await tracker.addListing("T1", "U1", listing, "saved")).toEqual({
+      result: "already",
+      stage: "saved",
+    });
+    expect(await tracker.addListing("T1", "U1", listing, "applied")).toEqual({
+      result: "moved",
+      stage: "applied",
+    });
+    expect(await tracker.addListing("T1", "U1", listing, "saved")).toEqual({
+      result: "already",
+      stage: "applied",
+    });
+    const [only] = await tracker.list("T1", "U1");
+    expect(only).toMatchObject({ company: "Acme", role: "ML Intern", url: listing.link });
+    expect(await tracker.list("T1", "U1")).toHaveLength(1);
+    // Another student's tracker is their own.
+    expect(await tracker.list("T1", "U2")).toEqual([]);
+  });
+
   it("adds a deadline once per student: a second click finds it; I applied on a saved one moves it", async () => {
     const { tracker } = await setup();
     const saved = await tracker.addFromDeadline("T1", "U1", DEADLINE, "saved", "UTC");
