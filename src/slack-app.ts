@@ -12,7 +12,7 @@ import { AppError, ErrorCode } from "./errors.ts";
 import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import { registerEvents } from "./listeners/events/index.ts";
-import { HomePublisher, type Timers } from "./listeners/home.ts";
+import { HomePublisher, realTimers, type Timers } from "./listeners/home.ts";
 import {
   checkBotToken,
   type Installation,
@@ -49,7 +49,7 @@ export interface SlackAppOptions {
   logger?: Logger;
   /** Run the every-minute nudge tick (default true; tests driving a fake clock turn it off). */
   cron?: boolean;
-  /** Time and timers for coalescing App Home publishes (tests drive them by hand). */
+  /** Time and timers for coalescing App Home publishes and commands' ack deadline (tests drive them by hand). */
   timers?: Timers;
 }
 
@@ -203,7 +203,7 @@ export function createSlackApp(
   });
 
   const organizers = new Organizers(config.organizerIds, () => services.clock.now());
-  registerCommands(app, services, organizers);
+  registerCommands(app, services, organizers, options.timers ?? realTimers);
   registerActions(app, services, home, organizers, LISTING_ACTION_IDS);
   registerEvents(app, services, home);
   registerUninstall(app, services);

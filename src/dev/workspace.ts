@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { POLL_NOW_ACTION } from "../blocks/listings.ts";
+import { messageProblems } from "./block-kit.ts";
 import { asSlackSends, blockActions, eventCallback, send, slashCommand } from "./slack-requests.ts";
 import {
   type RecordedCall,
@@ -113,7 +114,7 @@ export class Workspace extends EventEmitter {
     });
     if (res.status !== 200)
       this.notice(channel, user, `The app answered ${command} with HTTP ${res.status}.`);
-    else if (res.text && res.text !== "") this.notice(channel, user, res.text);
+    else if (res.text && res.text !== "") this.ackReply(channel, user, res.text);
     return res.status;
   }
 
@@ -342,6 +343,28 @@ export class Workspace extends EventEmitter {
       default:
         return;
     }
+  }
+
+  /** A reply in a command's ack (its HTTP response): shown as Slack shows it, checked as Slack checks it. */
+  private ackReply(channel: string, user: string, body: string): void {
+    let args: Record<string, unknown>;
+    try {
+      args = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      // Slack shows a plain-text ack body as an ephemeral message.
+      args = { text: body };
+    }
+    const blocks = Array.isArray(args.blocks) ? (args.blocks as unknown[]) : undefined;
+    this.add({
+      id: this.nextTs(),
+      channel,
+      author: this.team.botUserId,
+      text: String(args.text ?? ""),
+      ...(blocks ? { blocks } : {}),
+      ...(args.response_type === "in_channel" ? {} : { ephemeralTo: user }),
+      problems: messageProblems(args),
+      at: Date.now(),
+    });
   }
 
   private replace(
