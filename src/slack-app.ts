@@ -18,9 +18,8 @@ import {
   type Installation,
   installedWorkspaceOnly,
 } from "./listeners/installed-workspace.ts";
-import { LISTING_ACTION_IDS, registerListingActions } from "./listeners/listings/actions.ts";
 import { withListings } from "./listeners/listings/tick.ts";
-import { oauthAppOptions, registerUninstall } from "./listeners/oauth/index.ts";
+import { oauthAppOptions } from "./listeners/oauth/index.ts";
 import { Organizers } from "./listeners/organizers.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
@@ -204,10 +203,10 @@ export function createSlackApp(
 
   const organizers = new Organizers(config.organizerIds, () => services.clock.now());
   registerCommands(app, services, organizers, options.timers ?? realTimers);
-  registerActions(app, services, home, organizers, LISTING_ACTION_IDS);
+  // One Bolt listener per kind, each routing through its table: commands by name
+  // (commands/index.ts), clicks by action_id (listeners/actions), events by type (listeners/events).
+  registerActions(app, services, home, organizers);
   registerEvents(app, services, home);
-  registerUninstall(app, services);
-  registerListingActions(app, services, organizers);
 
   app.error(async (error) => {
     if (notInstalled(error)) {
