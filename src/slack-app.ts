@@ -192,9 +192,13 @@ export function createSlackApp(
   });
 
   // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num); answer each event once.
-  app.use(async ({ body, next, logger: log }) => {
+  app.use(async ({ body, context, next, logger: log }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === "string" && !(await services.deliveries.firstTime(eventId))) {
+    const retried = context.retryNum !== undefined;
+    if (
+      typeof eventId === "string" &&
+      !(await services.deliveries.firstTime(eventId, { retried }))
+    ) {
       log.debug(`skipping event ${eventId}: already handled`);
       return;
     }
