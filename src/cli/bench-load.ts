@@ -25,7 +25,13 @@ import {
 } from "../dev/slack-requests.ts";
 import { type RecordedCall, SlackStandIn } from "../dev/slack-stand-in.ts";
 
-const ROUNDS = 3;
+/** `-- --rounds N` (default 3) and `-- --only dm,home` (kinds: command, dm, home) for a quicker look. */
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+const ROUNDS = Math.max(1, Number(option("rounds") ?? 3) || 3);
+const ONLY = new Set((option("only") ?? "command,dm,home").split(","));
 const WARMUP_S = 1;
 const DURATION_S = 3;
 const CONNECTIONS = 50;
@@ -314,13 +320,17 @@ async function runRound(slack: SlackStandIn, dir: string, round: number): Promis
   const s0 = await bareServer("S0");
   figures.set("S0", await measure(s0, COMMANDS[0] as Scenario, slack));
   await stopServer(s0);
-  const f1 = await bareServer("F1");
-  figures.set("F1", await measure(f1, COMMANDS[0] as Scenario, slack));
-  await stopServer(f1);
-  const f2 = await bareServer("F2");
-  figures.set("F2 dm", await measure(f2, DM, slack));
-  figures.set("F2 home", await measure(f2, HOME, slack));
-  await stopServer(f2);
+  if (ONLY.has("command")) {
+    const f1 = await bareServer("F1");
+    figures.set("F1", await measure(f1, COMMANDS[0] as Scenario, slack));
+    await stopServer(f1);
+  }
+  if (ONLY.has("dm") || ONLY.has("home")) {
+    const f2 = await bareServer("F2");
+    if (ONLY.has("dm")) figures.set("F2 dm", await measure(f2, DM, slack));
+    if (ONLY.has("home")) figures.set("F2 home", await measure(f2, HOME, slack));
+    await stopServer(f2);
+  }
 
   const port = await freePort();
   const appServer = await startServer(
@@ -336,7 +346,7 @@ async function runRound(slack: SlackStandIn, dir: string, round: number): Promis
     dir,
     port,
   );
-  for (const scenario of [...COMMANDS, DM, HOME]) {
+  for (const scenario of [...COMMANDS, DM, HOME].filter((s) => ONLY.has(s.kind))) {
     figures.set(scenario.name, await measure(appServer, scenario, slack));
   }
   await stopServer(appServer);
@@ -376,6 +386,7 @@ function table(rounds: Round[]): string {
   ];
   const rows: string[][] = [];
   const row = (label: string, key: string, floor?: string) => {
+    if (!rounds.every((r) => r.figures.has(key))) return;
     const f = (pick: (x: Figures) => number, digits = 0) => fixed(med(key, pick), digits);
     rows.push([
       label,
