@@ -30,6 +30,10 @@ await build({
   packages: "external",
   platform: "node",
   format: "esm",
+  // Code loaded with import() (the Redis store, …) goes in chunks of its own, so start-up does not
+  // load what this configuration does not use (the redis client alone takes ~0.4 s to load).
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   target: "node20",
   sourcemap: true,
   logLevel: "warning",

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { AppError, ErrorCode } from "../../errors.ts";
 import { displayText, KnowledgeBase } from "./knowledge-base.ts";
@@ -68,6 +67,9 @@ function fieldPath(issuePath: readonly PropertyKey[]): string {
   return issuePath.length === 0 ? "(entry)" : issuePath.map(String).join(".");
 }
 
+/** The YAML parser, loaded only when a file is parsed (start-up from the snapshot needs none). */
+let yaml: typeof import("yaml") | undefined;
+
 /** Parses one file into entries, collecting problems instead of stopping at the first. */
 function parseFile(
   file: string,
@@ -78,9 +80,11 @@ function parseFile(
 ): Entry[] {
   let raw: unknown;
   try {
-    raw = parseYaml(source);
+    if (!yaml) throw new Error("the YAML parser is not loaded");
+    raw = yaml.parse(source);
   } catch (error) {
-    const message = error instanceof YAMLParseError ? error.message.split("\n")[0] : String(error);
+    const message =
+      yaml && error instanceof yaml.YAMLParseError ? error.message.split("\n")[0] : String(error);
     problems.push({ file, entry: "(file)", field: "(yaml)", message: message ?? "invalid YAML" });
     return [];
   }
@@ -281,6 +285,7 @@ async function collectDir(dir: string, into: Collected): Promise<void> {
   }
   const inThisDir = new Map<string, string>();
   const synonymsInThisDir = new Map<string, string>();
+  if (files.length > 0) yaml ??= await import("yaml");
   for (const absolute of files) {
     const file = path.relative(process.cwd(), absolute) || absolute;
     const groups: SynonymGroup[] = [];
