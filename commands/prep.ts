@@ -60,8 +60,8 @@ export const prepCommand: SlashCommand = {
         await gaps.record(command.team_id, text);
         await respond({
           response_type: "ephemeral",
-          ...(result.hits.length > 0
-            ? renderDidYouMean(text, result.hits)
+          ...(result.suggestions.length > 0
+            ? renderDidYouMean(text, result.suggestions)
             : renderNotFound(text, kb.topics)),
         });
         return;

@@ -23,7 +23,8 @@ const allText = (args: Json | undefined) =>
 
 const FIXTURE_KB = path.resolve(import.meta.dirname, "../fixtures/kb");
 /** A near miss: it shares "train" with the fixture's model-training entry but is not about it. */
-const UNSURE = "how do I train my dog to sit";
+/** Vague: close to an entry, not close enough to answer with it. */
+const UNSURE = "how do i start training stuff";
 const ORGANIZER = "U0ORG";
 const ADMIN = "U0ADMIN";
 
@@ -93,6 +94,12 @@ describe("Did you mean…? and learned phrasings, over HTTP", () => {
   const responded = (id: string) => slack.calls.filter((c) => c.responseId === id);
 
   // First, while nothing is learned yet: "train" and "dog" are in the phrasing learned below.
+  it("a question nothing comes near gets a plain I-don't-know, not unrelated buttons", async () => {
+    const reply = await dm("how do I train my dog to sit", "9.1");
+    expect(buttonsOf(reply).filter((b) => b.action_id?.startsWith("answer_pick:"))).toEqual([]);
+    expect(JSON.stringify(reply)).toContain("I don't know that one yet");
+  });
+
   it("a mention it is unsure about offers suggestions in the thread, and a pick answers there", async () => {
     await sendEvent(
       h.base,
@@ -100,7 +107,7 @@ describe("Did you mean…? and learned phrasings, over HTTP", () => {
         type: "app_mention",
         channel: "C0GROUP",
         user: "U0BOB",
-        text: `<@${BOT_USER_ID}> my dog wants to train for a marathon`,
+        text: `<@${BOT_USER_ID}> when should i start training stuff`,
         ts: "13.1",
       }),
     );

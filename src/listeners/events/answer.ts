@@ -28,7 +28,9 @@ export async function answerQuestion(
   const [best, ...rest] = result.hits;
   if (!result.answered || !best) {
     await gaps.record(teamId, question);
-    return best ? renderDidYouMean(question, result.hits) : renderDontKnow(question, kb.topics);
+    return result.suggestions.length > 0
+      ? renderDidYouMean(question, result.suggestions)
+      : renderDontKnow(question, kb.topics);
   }
   const related = rest.filter((hit) => hit.score >= best.score * RELATED_SHARE).slice(0, 2);
   return renderAnswer(best, related, question);

@@ -26,6 +26,9 @@ const SPECIAL_TOKENS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\ba\/b\b/g, " ab "],
   [/c#/g, " csharp "],
   [/\.net\b/g, " dotnet "],
+  // "$25/hr", "8k a month": an amount of money is a question about pay.
+  [/\$\s?\d[\d,.]*k?|\b\d[\d,.]*\s?(?:k|usd|dollars?)\b/g, " pay "],
+  [/\/\s?(?:hr|hour|h)\b/g, " per hour "],
 ];
 
 /**
@@ -40,7 +43,7 @@ export function words(text: string): string[] {
   let folded = (
     /[^\p{ASCII}]/u.test(text) ? text.normalize("NFKD").replace(/\p{M}/gu, "") : text
   ).toLowerCase();
-  if (/[+/#.]/.test(folded)) {
+  if (/[+/#.$\d]/.test(folded)) {
     for (const [pattern, replacement] of SPECIAL_TOKENS)
       folded = folded.replace(pattern, replacement);
   }
@@ -73,6 +76,14 @@ export function keywords(text: string): Array<{ word: string; stem: string }> {
 }
 
 const STEM_CACHE_SIZE = 50_000;
+
+/** "interviewers" → "interviewer", "boxes" → "box": a plural's singular, for synonym lookup. */
+function singular(word: string): string {
+  if (word.length > 4 && word.endsWith("es") && /(?:s|x|z|ch|sh)es$/.test(word)) {
+    return word.slice(0, -2);
+  }
+  return word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word;
+}
 
 /** A meaningful word of a text and its search key. */
 export interface Keyword {
@@ -115,7 +126,9 @@ export class TextAnalyzer {
         const stems = termWords.map(stem);
         if (stems.length === 0) continue;
         if (stems.length === 1) {
-          const key = stems[0] as string;
+          // Keyed by the word as written, not its stem: stems collide ("ats" and "at",
+          // "production" and "product", "openings" and "open source").
+          const key = termWords[0] as string;
           if (term !== first) this.single.set(key, canonical);
           const target = canonical[0]?.stem;
           if (target && canonical.length === 1) this.surfaces.set(termWords[0] as string, target);
@@ -143,7 +156,7 @@ export class TextAnalyzer {
         continue;
       }
       const word = all[i] as string;
-      const mapped = this.single.get(stems[i] as string);
+      const mapped = this.single.get(word) ?? this.single.get(singular(word));
       if (mapped) out.push(...mapped);
       else if (!isStopWord(word)) out.push({ word, stem: stems[i] as string });
     }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { KnowledgeBase } from "../../../src/services/knowledge-base/knowledge-base.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../../src/services/knowledge-base/load.ts";
 import type { Entry } from "../../../src/services/knowledge-base/schema.ts";
-import { createSearch, type Search } from "../../../src/services/search/search.ts";
+import { createSearch, DEFAULT_TUNING, type Search } from "../../../src/services/search/search.ts";
 import { asksForATask, keywords, TextAnalyzer, words } from "../../../src/services/search/text.ts";
 
 describe("text", () => {
@@ -132,6 +132,9 @@ describe("synonyms", () => {
     { id: "f1-score", terms: ["f1 score", "f1"] },
     { id: "you", terms: ["you", "u"] },
     { id: "first-year", terms: ["first year", "freshman"] },
+    { id: "ats", terms: ["applicant tracking system", "ats"] },
+    { id: "job", terms: ["job", "openings", "postings"] },
+    { id: "interview", terms: ["interview", "interviewer"] },
   ]);
   const stems = (text: string) => analyzer.keywords(text).map((k) => k.stem);
 
@@ -152,6 +155,21 @@ describe("synonyms", () => {
     expect(stems("as an f1 student can i intern")).toContain("visa");
     expect(stems("as an f1 student can i intern")).not.toContain("score");
     expect(stems("what is f1")).toEqual(["f1", "score"]);
+  });
+  it("matches a synonym by the word, not by a stem another word shares", () => {
+    // "ats" and "at" share the stem "at"; "openings" and "open" share "open".
+    expect(stems("does the ats read pdfs")).toContain("applic");
+    expect(stems("intern at google")).not.toContain("applic");
+    expect(stems("open source projects")).not.toContain("job");
+    expect(stems("new openings")).toContain("job");
+  });
+  it("reads an amount of money as a question about pay", () => {
+    expect(words("is $25/hr low")).toEqual(["is", "pay", "per", "hour", "low"]);
+    expect(words("they offered 8k a month")).toEqual(["they", "offered", "pay", "a", "month"]);
+    expect(words("3 interviews from 100 apps")).toEqual(["3", "interviews", "from", "100", "apps"]);
+  });
+  it("maps a listed word's plural too: interviewers are interviewers", () => {
+    expect(stems("what do interviewers want")).toEqual(stems("what does the interview want"));
   });
   it("maps a phrase to its group: how much do ML interns make is about pay", () => {
     expect(stems("how much do ML interns make")).toContain("salari");
@@ -219,5 +237,39 @@ describe("search over the bundled knowledge base", () => {
     const result = search.search(query);
     expect(result.answered).toBe(true);
     expect(result.hits[0]?.id).toBe(id);
+  });
+});
+
+describe("declining questions mostly about something else", () => {
+  let kb: KnowledgeBase;
+  let search: Search;
+  beforeAll(async () => {
+    kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
+    search = createSearch(kb);
+  });
+
+  it("declines a weak match when most of the question is words it has never seen", () => {
+    const result = search.search("how many calories in a banana");
+    expect(result.signals.known).toBeLessThan(DEFAULT_TUNING.minKnown);
+    expect(result.answered).toBe(false);
+    // The same rule without it would have answered: the known words alone match something.
+    const lenient = createSearch(kb, { minKnown: 0 });
+    expect(lenient.search("how many calories in a banana").answered).toBe(true);
+  });
+  it("offers no 'Did you mean' for a question nothing comes near, only for close ones", () => {
+    const far = search.search("who won the super bowl this year");
+    expect(far.answered).toBe(false);
+    expect(far.hits.length).toBeGreaterThan(0);
+    expect(far.suggestions).toEqual([]);
+    const near = search.search("hw do i talk about my kaggle comp so it doesnt sound copied");
+    expect(near.answered).toBe(false);
+    expect(near.suggestions.map((h) => h.id)).toContain("kaggle-worth-it");
+    for (const hit of near.suggestions) {
+      expect(hit.score).toBeGreaterThanOrEqual(DEFAULT_TUNING.minSuggestScore);
+    }
+  });
+  it("still answers a strong match with a word it does not know", () => {
+    const result = search.search("how many leetcode problems before my zorblax interview");
+    expect(result.answered).toBe(true);
   });
 });
