@@ -192,16 +192,11 @@ export function createSlackApp(
   });
 
   // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num); answer each event once.
-  app.use(async ({ body, context, next, logger: log }) => {
+  // The claim (an in-memory front, then the store) starts here; the event's listener waits for it
+  // only before it posts anything, so the store's round trip overlaps the answer's work.
+  app.use(async ({ body, context, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    const retried = context.retryNum !== undefined;
-    if (
-      typeof eventId === "string" &&
-      !(await services.deliveries.firstTime(eventId, { retried }))
-    ) {
-      log.debug(`skipping event ${eventId}: already handled`);
-      return;
-    }
+    if (typeof eventId === "string") context.firstDelivery = services.deliveries.firstTime(eventId);
     await next();
   });
 

@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, Context, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { SlackEvent } from "@slack/types";
 import type { Services } from "../../services/index.ts";
 import type { HomePublisher } from "../home.ts";
@@ -8,6 +8,17 @@ import { answerQuestion, plainQuestion } from "./answer.ts";
 
 /** Bolt's arguments for one event of a given type. */
 export type EventArgs<T extends string> = SlackEventMiddlewareArgs<T> & AllMiddlewareArgs;
+
+/**
+ * Whether this delivery of the event is the first one (see slack-app.ts): a listener awaits it
+ * before posting anything, so a retried event is answered once.
+ */
+export function firstDelivery(context: Context): Promise<boolean> {
+  return (context.firstDelivery as Promise<boolean> | undefined) ?? Promise.resolve(true);
+}
+
+/** Event types whose route computes its answer first and awaits `firstDelivery` itself. */
+const CLAIM_IN_ROUTE = new Set(["message", "app_mention"]);
 
 /** The events the app handles, by type: one entry adds one. */
 export type EventRoutes = { [T in SlackEvent["type"]]?: (args: EventArgs<T>) => Promise<void> };
@@ -28,9 +39,11 @@ export function registerEvents(app: App, services: Services, home: HomePublisher
           context.teamId ?? "",
           plainQuestion(message.text),
         );
+        if (!(await firstDelivery(context))) return;
         await client.chat.postMessage({ channel: message.channel, ...reply });
       } catch (error) {
         logger.error("answering a DM failed:", error);
+        if (!(await firstDelivery(context))) return;
         await client.chat
           .postMessage({ channel: message.channel, text: apologyFor(error) })
           .catch(() => undefined);
@@ -46,9 +59,11 @@ export function registerEvents(app: App, services: Services, home: HomePublisher
           context.teamId ?? event.team ?? "",
           plainQuestion(event.text),
         );
+        if (!(await firstDelivery(context))) return;
         await client.chat.postMessage({ channel: event.channel, thread_ts, ...reply });
       } catch (error) {
         logger.error("answering a mention failed:", error);
+        if (!(await firstDelivery(context))) return;
         await client.chat
           .postMessage({ channel: event.channel, thread_ts, text: apologyFor(error) })
           .catch(() => undefined);
@@ -67,6 +82,11 @@ export function registerEvents(app: App, services: Services, home: HomePublisher
     const route = routes[args.event.type as SlackEvent["type"]] as
       | ((a: typeof args) => Promise<void>)
       | undefined;
-    await route?.(args);
+    if (!route) return;
+    if (!CLAIM_IN_ROUTE.has(args.event.type) && !(await firstDelivery(args.context))) {
+      args.logger.debug(`skipping event ${args.body.event_id}: already handled`);
+      return;
+    }
+    await route(args);
   });
 }

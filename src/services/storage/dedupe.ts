@@ -41,31 +41,15 @@ export class Deliveries {
     this.memorySize = options.memorySize ?? MEMORY_SIZE;
   }
 
-  /**
-   * True the first time an id is seen within an hour; false for every repeat.
-   *
-   * A delivery Slack marks as a retry (X-Slack-Retry-Num: `retried`) waits for the store's atomic
-   * claim, since another process sharing the store may have handled the first delivery. A first
-   * delivery cannot have been handled anywhere yet: it is answered at once, and the store records
-   * it in the background, long before Slack could retry it (Slack retries a delivery only after
-   * waiting 3 s for its ack). Other ids (a double click) wait for the claim, as retries do.
-   */
-  async firstTime(
-    id: string,
-    delivery: { retried: boolean } = { retried: true },
-  ): Promise<boolean> {
+  /** True the first time an id is seen within an hour; false for every repeat. */
+  async firstTime(id: string): Promise<boolean> {
     const now = this.now();
     const until = this.recent.get(id);
     if (until !== undefined && until > now) return false;
     // Remembered before the store is asked, so a retry arriving meanwhile stops here.
     this.remember(id, now);
-    const claimed = this.seen.claim(id, now, REMEMBER_MS);
-    if (!delivery.retried) {
-      claimed.catch((error) => this.onStoreError(id, error));
-      return true;
-    }
     try {
-      return await claimed;
+      return await this.seen.claim(id, now, REMEMBER_MS);
     } catch (error) {
       this.onStoreError(id, error);
       return true;

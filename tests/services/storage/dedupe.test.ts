@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Deliveries } from "../../../src/services/storage/dedupe.ts";
-import { openStore, type Store } from "../../../src/services/storage/store.ts";
+import { openStore } from "../../../src/services/storage/store.ts";
 import { failingStore } from "../../helpers/failing-store.ts";
 
 const HOUR = 60 * 60 * 1000;
@@ -73,49 +73,5 @@ describe("event de-duplication", () => {
     advance(2 * HOUR);
     await deliveries.firstTime("Ev1");
     expect(faults.callsTo("deliveries")).toBe(2);
-  });
-
-  it("answers a first delivery without waiting for the store, and records it there so a retry reaching another process is not answered again", async () => {
-    const store = await openStore("memory://");
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const claims: Array<Promise<boolean>> = [];
-    // This process's store answers slowly (a busy disk, a distant Redis).
-    const slow: Store = {
-      healthy: () => store.healthy(),
-      close: () => store.close(),
-      collection: (name, schema) => {
-        const real = store.collection(name, schema);
-        return {
-          ...real,
-          claim: (key, value, ttl) => {
-            const claimed = gate.then(() => real.claim(key, value, ttl));
-            claims.push(claimed);
-            return claimed;
-          },
-        };
-      },
-    };
-    const here = new Deliveries(slow);
-    const elsewhere = new Deliveries(store);
-    expect(await here.firstTime("Ev1", { retried: false })).toBe(true);
-    expect(claims).toHaveLength(1);
-    release();
-    expect(await Promise.all(claims)).toEqual([true]);
-    // Slack retries (X-Slack-Retry-Num), once to each process: neither answers it again.
-    expect(await elsewhere.firstTime("Ev1", { retried: true })).toBe(false);
-    expect(await here.firstTime("Ev1", { retried: true })).toBe(false);
-  });
-
-  it("a retried delivery waits for the store's claim: one of two processes answers it", async () => {
-    const store = await openStore("memory://");
-    const [a, b] = [new Deliveries(store), new Deliveries(store)];
-    const answers = await Promise.all([
-      a.firstTime("Ev2", { retried: true }),
-      b.firstTime("Ev2", { retried: true }),
-    ]);
-    expect(answers.filter(Boolean)).toHaveLength(1);
   });
 });
