@@ -100,7 +100,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   strongScore: 0.2,
   typoThreshold: 0.5,
   unknownWordWeight: 0.8,
-  lengthDamping: 0.25,
+  lengthDamping: 0,
   typoCacheSize: 10_000,
   bodyWeight: 0.3,
   bodyCoverage: 0.6,

@@ -203,5 +203,11 @@ const ERROR_TRACE = /\b[A-Z]\w*(?:Error|Exception):|Traceback \(most recent call
  */
 export function asksForATask(text: string): boolean {
   const plain = text.trim().toLowerCase().replace(/\s+/g, " ");
-  return TASK_REQUEST.test(plain) || HOMEWORK.test(plain) || ERROR_TRACE.test(text);
+  // Each clause on its own: "i think i have anxiety, can u diagnose me" ends with a request.
+  const clauses = plain.split(/[.,;:!?]\s*/);
+  return (
+    clauses.some((clause) => TASK_REQUEST.test(clause)) ||
+    HOMEWORK.test(plain) ||
+    ERROR_TRACE.test(text)
+  );
 }

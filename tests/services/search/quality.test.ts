@@ -13,7 +13,10 @@ import { createSearch, type Search } from "../../../src/services/search/search.t
 const tune = readEvalSet(new URL("./eval/tune.yml", import.meta.url));
 const test = readEvalSet(new URL("./eval/test.yml", import.meta.url));
 
-const FLOOR = { top1: 0.72, top3: 0.82, declined: 0.82, wronglyDeclined: 0.1 };
+// Measured 0.843 / 0.906 / 0.780 / 0.039 with the student phrasings and the decline rule calibrated
+// on the tuning split. Answering many more questions cost some out-of-scope declines (0.840 before):
+// a trade-off reported in the README, held here so it gets no worse.
+const FLOOR = { top1: 0.82, top3: 0.88, declined: 0.76, wronglyDeclined: 0.06 };
 
 const norm = (s: string) =>
   s
@@ -63,8 +66,8 @@ describe("search quality on the evaluation sets", () => {
     expect(figures.inScope).toBeGreaterThan(0);
   });
 
-  // The floor this change reached and must not fall below; the issue's goals (top-1 >= 0.85,
-  // top-3 >= 0.95, declined >= 0.90, wrongly declined <= 0.05) are not all met yet.
+  // The floor the last change reached and must not fall below; of the issue's goals (top-1 >= 0.85,
+  // top-3 >= 0.95, declined >= 0.90, wrongly declined <= 0.05) only the last is met.
   it("held-out test split: no worse than the last measured floor", () => {
     const { figures } = evaluate(search, test);
     console.log(formatFigures("test split, held out", figures));

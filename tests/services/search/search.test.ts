@@ -214,6 +214,8 @@ describe("search beyond names and phrasings", () => {
     expect(asksForATask("pls fix my code")).toBe(true);
     expect(asksForATask("ValueError: could not convert string to float")).toBe(true);
     expect(asksForATask("how do i write a cover letter")).toBe(false);
+    expect(asksForATask("ok so i have the posting, can you write my cover letter")).toBe(true);
+    expect(asksForATask("i'm nervous, how do i fix my resume gaps")).toBe(false);
     const result = search.search("write me an answer about precision vs recall");
     expect(result.answered).toBe(false);
     expect(result.hits[0]?.id).toBe("fraud");
@@ -257,13 +259,13 @@ describe("declining questions mostly about something else", () => {
     expect(lenient.search("how many calories in a banana").answered).toBe(true);
   });
   it("offers no 'Did you mean' for a question nothing comes near, only for close ones", () => {
-    const far = search.search("who won the super bowl this year");
+    const far = search.search("how do I train my dog to sit");
     expect(far.answered).toBe(false);
     expect(far.hits.length).toBeGreaterThan(0);
     expect(far.suggestions).toEqual([]);
-    const near = search.search("hw do i talk about my kaggle comp so it doesnt sound copied");
+    const near = search.search("thoughts on the process overall");
     expect(near.answered).toBe(false);
-    expect(near.suggestions.map((h) => h.id)).toContain("kaggle-worth-it");
+    expect(near.suggestions.map((h) => h.id)).toContain("interview-rounds");
     for (const hit of near.suggestions) {
       expect(hit.score).toBeGreaterThanOrEqual(DEFAULT_TUNING.minSuggestScore);
     }
