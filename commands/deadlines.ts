@@ -52,13 +52,14 @@ export const deadlinesCommand: SlashCommand = {
   create:
     (services) =>
     async ({ command, ack, respond, client }) => {
-      await ack();
       const { deadlines } = services;
       const { team_id: team, channel_id: channel, user_id: user } = command;
       const [sub = "", ...restWords] = command.text.trim().split(/\s+/);
       const rest = command.text.trim().slice(sub.length).trim();
       switch (sub.toLowerCase()) {
         case "add": {
+          // The channel's timezone may come from users.info: a Slack API call, so ack first.
+          await ack();
           const timezone = await channelTimezone(services, client, team, channel, user);
           const now = new Date(services.clock.now());
           const parsed = parseNewDeadline(rest, now, timezone);

@@ -28,12 +28,13 @@ export const nudgesCommand: SlashCommand = {
   create:
     (services) =>
     async ({ command, ack, respond, client }) => {
-      await ack();
       const { channels, scheduler } = services;
       const { team_id: team, channel_id: channel, user_id: user } = command;
       const [sub = "", ...args] = command.text.trim().split(/\s+/).filter(Boolean);
       switch (sub.toLowerCase()) {
         case "on": {
+          // The user's timezone may come from users.info: a Slack API call, so ack first.
+          await ack();
           const [dayWord, timeWord, zoneWord, ...extra] = args;
           if (!dayWord || !timeWord || extra.length > 0) {
             await respond({
@@ -92,6 +93,7 @@ export const nudgesCommand: SlashCommand = {
           return;
         }
         case "now": {
+          await ack();
           const timezone = await channelTimezone(services, client, team, channel, user);
           const result = await scheduler.postNow(team, channel, timezone);
           if (result.status !== "posted") {

@@ -1,6 +1,5 @@
 import type { RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import type { Message } from "../src/blocks/kit.ts";
 import {
   renderPairsHelp,
   renderPairsNobodyYet,
@@ -87,37 +86,13 @@ export const pairsCommand: SlashCommand = {
   usageHint: "on <weekday> <HH:MM> [timezone] | off | status | now | join | leave | help",
   create:
     (services) =>
-    async ({ command, ack, respond, client }) => {
-      let acked = false;
-      /** An answer known at once goes back in the ack itself: no second request to Slack. */
-      const answer = async (message: Message & { response_type: "ephemeral" | "in_channel" }) => {
-        acked = true;
-        await ack(message);
-      };
-      /** Slow work (Slack calls) is acknowledged first, then answered on the response_url. */
-      const ackFirst = async () => {
-        if (acked) return;
-        acked = true;
-        await ack();
-      };
-      try {
-        await route(services, parsePairs(command.text), command, {
-          answer,
-          ackFirst,
-          respond,
-          client,
-        });
-      } catch (error) {
-        // Acknowledged before the apology goes to the response_url (Slack waits 3 s at most).
-        await ackFirst();
-        throw error;
-      }
-    },
+    async ({ command, ack, respond, client }) =>
+      route(services, parsePairs(command.text), command, { ack, respond, client }),
 };
 
 interface Replies {
-  answer(message: Message & { response_type: "ephemeral" | "in_channel" }): Promise<void>;
-  ackFirst(): Promise<void>;
+  /** Called before slow work (a Slack call); quick replies before it travel in the ack itself. */
+  ack(): Promise<void>;
   respond: RespondFn;
   client: WebClient;
 }
@@ -127,21 +102,21 @@ async function route(
   services: Services,
   args: PairsArgs,
   command: { team_id: string; channel_id: string; user_id: string },
-  { answer, ackFirst, respond, client }: Replies,
+  { ack, respond, client }: Replies,
 ): Promise<void> {
   const { pairs, scheduler, clock } = services;
   const { team_id: team, channel_id: channel, user_id: user } = command;
   const now = () => new Date(clock.now());
   switch (args.sub) {
     case "problem":
-      await answer({ response_type: "ephemeral", ...renderPairsHelp(problemText(args.problem)) });
+      await respond({ response_type: "ephemeral", ...renderPairsHelp(problemText(args.problem)) });
       return;
     case "help":
-      await answer({ response_type: "ephemeral", ...renderPairsHelp() });
+      await respond({ response_type: "ephemeral", ...renderPairsHelp() });
       return;
     case "on": {
       // Without a timezone, Slack is asked for the user's: acknowledged first.
-      if (!args.timezone) await ackFirst();
+      if (!args.timezone) await ack();
       const timezone =
         args.timezone ?? (await channelTimezone(services, client, team, channel, user));
       const schedule = await pairs.turnOn(
@@ -154,12 +129,11 @@ async function route(
         response_type: "in_channel" as const,
         ...renderPairsOn(schedule, nextRun(schedule, now()), user),
       };
-      if (args.timezone) await answer(reply);
-      else await respond(reply);
+      await respond(reply);
       return;
     }
     case "off":
-      await answer({
+      await respond({
         response_type: "in_channel",
         ...renderPairsOff(await pairs.turnOff(team, channel, user), user),
       });
@@ -170,23 +144,23 @@ async function route(
         args.sub === "join"
           ? await pairs.join(team, channel, user)
           : await pairs.leave(team, channel, user);
-      await answer({ response_type: "ephemeral", ...renderPairsStanding(args.sub, changed) });
+      await respond({ response_type: "ephemeral", ...renderPairsStanding(args.sub, changed) });
       return;
     }
     case "status": {
       const status = await pairs.status(team, channel);
       const timezone = status.schedule?.timezone ?? "UTC";
-      await answer({ response_type: "ephemeral", ...renderPairsStatus(status, timezone) });
+      await respond({ response_type: "ephemeral", ...renderPairsStatus(status, timezone) });
       return;
     }
     case "now": {
       const before = await pairs.status(team, channel);
       if (!before.open && before.standing.length < 2) {
-        await answer({ response_type: "ephemeral", ...renderPairsNobodyYet() });
+        await respond({ response_type: "ephemeral", ...renderPairsNobodyYet() });
         return;
       }
       // Pairing reads the channel's members and opens group DMs: acknowledged first.
-      await ackFirst();
+      await ack();
       const report = await scheduler.postNowOnce(await pairs.pairNow(team, channel));
       const last = (await pairs.status(team, channel)).last;
       await respond({

@@ -23,7 +23,7 @@ export const prepCommand: SlashCommand = {
     (services, { organizers }) =>
     async ({ command, ack, respond, client }) => {
       const { kb, search, gaps } = services;
-      await ack();
+      // Replies go in the ack (see registerCommands), except after asking Slack who is an organizer.
       const text = command.text.trim();
       if (text === "") {
         await respond({ response_type: "ephemeral", ...renderTopicList(kb.topics) });
@@ -35,6 +35,7 @@ export const prepCommand: SlashCommand = {
       }
       const organizersOnly = /^(gaps|learned)$/i.exec(text)?.[1]?.toLowerCase();
       if (organizersOnly) {
+        await ack();
         if (!(await organizers.check(client, command.team_id, command.user_id))) {
           await respond({
             response_type: "ephemeral",

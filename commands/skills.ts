@@ -11,8 +11,8 @@ export const skillsCommand: SlashCommand = {
   usageHint: "[role, e.g. ml, data science, swe, cv engineer | help]",
   create:
     ({ kb, search, progress }) =>
-    async ({ command, ack, respond }) => {
-      await ack();
+    async ({ command, respond }) => {
+      // Every reply is ready within milliseconds (search and one store read): it goes in the ack.
       const text = command.text.trim();
       const { team_id: team, user_id: user } = command;
       if (text === "") {

@@ -30,7 +30,6 @@ export const trackCommand: SlashCommand = {
   create:
     (services) =>
     async ({ command, ack, respond, client, logger }) => {
-      await ack();
       const { tracker } = services;
       const { team_id: team, user_id: user } = command;
       const reply = (m: Message) => respond({ response_type: "ephemeral", ...m });
@@ -40,6 +39,8 @@ export const trackCommand: SlashCommand = {
         return;
       }
       const c = parsed.command;
+      // What asks Slack (the user's timezone, the export's upload) acks first; the rest answers in the ack.
+      if (c.kind !== "list" && c.kind !== "help" && c.kind !== "remove") await ack();
       switch (c.kind) {
         case "list":
           await reply(renderTrackList(await tracker.list(team, user)));

@@ -2,6 +2,11 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import type { Organizers } from "../src/listeners/organizers.ts";
 import type { Services } from "../src/services/index.ts";
 
+/**
+ * Handles one command. `respond` sends a reply: the first quick ephemeral one travels in the ack
+ * (the HTTP response), so a handler calls `ack()` itself only before slow work (a Slack API call,
+ * a fetch), after which replies go through the response_url. See `registerCommands`.
+ */
 export type CommandHandler = (
   args: SlackCommandMiddlewareArgs & AllMiddlewareArgs,
 ) => Promise<void>;

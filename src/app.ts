@@ -11,7 +11,11 @@ import { createPairsSlack } from "./listeners/pairs/slack.ts";
 import { createServices, prepareServices } from "./services/index.ts";
 import { Installations } from "./services/installations/installations.ts";
 import { TokenCipher } from "./services/installations/token-cipher.ts";
-import { BUNDLED_KB_DIR, loadKnowledgeBase } from "./services/knowledge-base/load.ts";
+import {
+  BUNDLED_KB_DIR,
+  BUNDLED_KB_SNAPSHOT,
+  loadKnowledgeBase,
+} from "./services/knowledge-base/load.ts";
 import { openStore } from "./services/storage/store.ts";
 import { createSlackApp } from "./slack-app.ts";
 
@@ -19,6 +23,7 @@ try {
   const config = loadConfig();
   const kb = await loadKnowledgeBase({
     dirs: config.kbDir ? [BUNDLED_KB_DIR, config.kbDir] : [BUNDLED_KB_DIR],
+    snapshot: BUNDLED_KB_SNAPSHOT,
   });
   const store = await openStore(config.storeUrl, (error) => console.error(error.message));
   // Multi-workspace mode: installations (tokens sealed) in the same store; nudges use each one's token.

@@ -12,15 +12,14 @@ import { AppError, ErrorCode } from "./errors.ts";
 import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import { registerEvents } from "./listeners/events/index.ts";
-import { HomePublisher, type Timers } from "./listeners/home.ts";
+import { HomePublisher, realTimers, type Timers } from "./listeners/home.ts";
 import {
   checkBotToken,
   type Installation,
   installedWorkspaceOnly,
 } from "./listeners/installed-workspace.ts";
-import { LISTING_ACTION_IDS, registerListingActions } from "./listeners/listings/actions.ts";
 import { withListings } from "./listeners/listings/tick.ts";
-import { oauthAppOptions, registerUninstall } from "./listeners/oauth/index.ts";
+import { oauthAppOptions } from "./listeners/oauth/index.ts";
 import { Organizers } from "./listeners/organizers.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
@@ -49,7 +48,7 @@ export interface SlackAppOptions {
   logger?: Logger;
   /** Run the every-minute nudge tick (default true; tests driving a fake clock turn it off). */
   cron?: boolean;
-  /** Time and timers for coalescing App Home publishes (tests drive them by hand). */
+  /** Time and timers for coalescing App Home publishes and commands' ack deadline (tests drive them by hand). */
   timers?: Timers;
 }
 
@@ -193,21 +192,20 @@ export function createSlackApp(
   });
 
   // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num); answer each event once.
-  app.use(async ({ body, next, logger: log }) => {
+  // The claim (an in-memory front, then the store) starts here; the event's listener waits for it
+  // only before it posts anything, so the store's round trip overlaps the answer's work.
+  app.use(async ({ body, context, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === "string" && !(await services.deliveries.firstTime(eventId))) {
-      log.debug(`skipping event ${eventId}: already handled`);
-      return;
-    }
+    if (typeof eventId === "string") context.firstDelivery = services.deliveries.firstTime(eventId);
     await next();
   });
 
   const organizers = new Organizers(config.organizerIds, () => services.clock.now());
-  registerCommands(app, services, organizers);
-  registerActions(app, services, home, organizers, LISTING_ACTION_IDS);
+  registerCommands(app, services, organizers, options.timers ?? realTimers);
+  // One Bolt listener per kind, each routing through its table: commands by name
+  // (commands/index.ts), clicks by action_id (listeners/actions), events by type (listeners/events).
+  registerActions(app, services, home, organizers);
   registerEvents(app, services, home);
-  registerUninstall(app, services);
-  registerListingActions(app, services, organizers);
 
   app.error(async (error) => {
     if (notInstalled(error)) {

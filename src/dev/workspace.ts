@@ -114,34 +114,8 @@ export class Workspace extends EventEmitter {
     });
     if (res.status !== 200)
       this.notice(channel, user, `The app answered ${command} with HTTP ${res.status}.`);
-    else if (res.text && res.text !== "") this.acked(channel, user, res.text);
+    else if (res.text && res.text !== "") this.ackReply(channel, user, res.text);
     return res.status;
-  }
-
-  /** A command answered in its ack's body (JSON, as Slack shows it), or plain text as a notice. */
-  private acked(channel: string, user: string, body: string): void {
-    let reply: Record<string, unknown> | undefined;
-    try {
-      const parsed: unknown = JSON.parse(body);
-      if (parsed && typeof parsed === "object") reply = parsed as Record<string, unknown>;
-    } catch {
-      reply = undefined;
-    }
-    if (!reply) {
-      this.notice(channel, user, body);
-      return;
-    }
-    const blocks = Array.isArray(reply.blocks) ? (reply.blocks as unknown[]) : undefined;
-    this.add({
-      id: this.nextTs(),
-      channel,
-      author: this.team.botUserId,
-      text: String(reply.text ?? ""),
-      ...(blocks ? { blocks } : {}),
-      ...(reply.response_type === "in_channel" ? {} : { ephemeralTo: user }),
-      problems: messageProblems(reply),
-      at: Date.now(),
-    });
   }
 
   /** A user posts a message: in a DM the bot gets `message.im`; in a channel, `app_mention` if it is mentioned. */
@@ -380,6 +354,28 @@ export class Workspace extends EventEmitter {
       default:
         return;
     }
+  }
+
+  /** A reply in a command's ack (its HTTP response): shown as Slack shows it, checked as Slack checks it. */
+  private ackReply(channel: string, user: string, body: string): void {
+    let args: Record<string, unknown>;
+    try {
+      args = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      // Slack shows a plain-text ack body as an ephemeral message.
+      args = { text: body };
+    }
+    const blocks = Array.isArray(args.blocks) ? (args.blocks as unknown[]) : undefined;
+    this.add({
+      id: this.nextTs(),
+      channel,
+      author: this.team.botUserId,
+      text: String(args.text ?? ""),
+      ...(blocks ? { blocks } : {}),
+      ...(args.response_type === "in_channel" ? {} : { ephemeralTo: user }),
+      problems: messageProblems(args),
+      at: Date.now(),
+    });
   }
 
   private replace(

@@ -193,27 +193,26 @@ export class HomePublisher {
   async view(teamId: string, userId: string, client: WebClient, logger: Logger) {
     const { kb, progress } = this.services;
     const key = `${teamId}:${userId}`;
-    const all = await this.progressOf.get(key, () => progress.started(teamId, userId, kb.roles));
+    // The three reads are independent: one wait instead of three in a row.
+    const [all, deadlines, tracker] = await Promise.all([
+      this.progressOf.get(key, () => progress.started(teamId, userId, kb.roles)),
+      this.deadlinesFor(teamId, userId, client).catch((error: unknown) => {
+        // The rest of Home is still worth showing when Slack can't list the user's channels.
+        logger.warn("could not list the user's channels for Home deadlines:", error);
+        return [];
+      }),
+      trackerHome(this.services, teamId, userId),
+    ]);
     const started = all.flatMap((p) => {
       const role = kb.getOfKind(p.roleId, "role");
       return role ? [{ role, progress: p }] : [];
     });
-    let deadlines: Awaited<ReturnType<HomePublisher["deadlinesFor"]>> = [];
-    try {
-      deadlines = await this.deadlinesFor(teamId, userId, client);
-    } catch (error) {
-      // The rest of Home is still worth showing when Slack can't list the user's channels.
-      logger.warn("could not list the user's channels for Home deadlines:", error);
-    }
     return renderHome({
       userId,
       started,
       roles: kb.roles,
       topics: kb.topics,
-      extra: [
-        ...renderHomeTracker(await trackerHome(this.services, teamId, userId)),
-        ...renderHomeDeadlines(deadlines),
-      ],
+      extra: [...renderHomeTracker(tracker), ...renderHomeDeadlines(deadlines)],
     });
   }
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   blockActions,
   eventCallback,
@@ -8,7 +8,11 @@ import {
   sendEvent,
 } from "../../src/dev/slack-requests.ts";
 import { BOT_ID, BOT_USER_ID } from "../../src/dev/slack-stand-in.ts";
+import { ACK_DEADLINE_MS } from "../../src/listeners/commands/index.ts";
+import { openStore, type Store } from "../../src/services/storage/store.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
+import { ManualTimers } from "../helpers/manual-timers.ts";
+import { commandReply } from "../helpers/replies.ts";
 
 type Json = Record<string, unknown>;
 type Block = Json & { type: string; block_id?: string; elements?: Json[]; text?: { text: string } };
@@ -44,15 +48,14 @@ describe("the Slack app over HTTP", () => {
       }),
     );
 
-  /** Sends a slash command and returns the ack and what the app then posted to its response_url. */
+  /** Sends a slash command and returns the ack and the reply (in the ack, or to its response_url). */
   async function command(name: string, text: string, user = "U0ALICE") {
     const id = rid();
     const ack = await sendCommand(h.base, name, text, {
       responseUrl: h.slack.responseUrl(id),
       user,
     });
-    const [reply] = await h.slack.waitFor((c) => c.responseId === id);
-    return { ack, reply: reply?.args as Json, id };
+    return { ack, reply: await commandReply(h.slack, ack, id), id };
   }
 
   it("answers GET /healthz with 200 once ready", async () => {
@@ -315,10 +318,69 @@ describe("the Slack app over HTTP", () => {
     expect(h.slack.problems()).toEqual([]);
   });
 
-  it("acks a command within 3 s even before any reply is sent", async () => {
-    const { ack } = await command("/prep", "coding");
-    expect(ack.status).toBe(200);
+  it("answers /skills and /prep in the ack itself (ephemeral, with a text fallback), not through the response_url", async () => {
+    for (const [name, text] of [
+      ["/skills", ""],
+      ["/skills", "ml"],
+      ["/prep", "behavioral"],
+      ["/prep", "how early should I apply for a summer ML internship"],
+    ] as const) {
+      const { ack, id } = await command(name, text);
+      expect(ack.status).toBe(200);
+      expect(ack.text).not.toBe("");
+      const reply = JSON.parse(ack.text) as Json;
+      expect(reply.response_type).toBe("ephemeral");
+      expect(String(reply.text).length).toBeGreaterThan(0);
+      expect(blocksOf(reply).length).toBeGreaterThan(0);
+      await h.running.idle();
+      expect(h.slack.calls.filter((c) => c.responseId === id)).toEqual([]);
+    }
+  });
+
+  it("posts an in-channel reply through the response_url after an empty ack (Slack would echo the command otherwise)", async () => {
+    const { ack, reply } = await command("/deadlines", "add 2026-12-15 Ack Corp ML intern");
     expect(ack.text).toBe("");
+    expect(reply.response_type).toBe("in_channel");
+    expect(allText(reply)).toContain("Ack Corp ML intern");
+  });
+});
+
+describe("a command whose reply is not ready in time", () => {
+  it("is acknowledged empty at the deadline, and its reply follows through the response_url", async () => {
+    const timers = new ManualTimers();
+    const memory = await openStore("memory://", () => {});
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The checklist progress read hangs (a slow disk, a distant Redis) until released.
+    const store: Store = {
+      ...memory,
+      healthy: () => memory.healthy(),
+      close: () => memory.close(),
+      collection: (name, schema) => {
+        const real = memory.collection(name, schema);
+        if (name !== "progress") return real;
+        return { ...real, get: async (key) => held.then(() => real.get(key)) };
+      },
+    };
+    const h = await startHarness({ store, timers });
+    try {
+      const sent = sendCommand(h.base, "/skills", "", { responseUrl: h.slack.responseUrl("slow") });
+      await vi.waitFor(() => expect(timers.pending).toBe(1));
+      timers.advance(ACK_DEADLINE_MS);
+      const ack = await sent;
+      expect(ack.status).toBe(200);
+      expect(ack.text).toBe("");
+      release();
+      const [reply] = await h.slack.waitFor((c) => c.responseId === "slow");
+      expect(reply?.args.response_type).toBe("ephemeral");
+      expect(allText(reply?.args as Json)).toContain("Machine learning intern");
+      await h.running.idle();
+      expect(h.slack.callsTo("response_url")).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import {
 } from "../../src/dev/slack-requests.ts";
 import { BOT_USER_ID, SlackStandIn, TEAM_ID } from "../../src/dev/slack-stand-in.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
+import { commandReply } from "../helpers/replies.ts";
 
 type Json = Record<string, unknown>;
 type Element = Json & { action_id?: string; value?: string; text?: { text: string } };
@@ -67,9 +68,11 @@ describe("Did you mean…? and learned phrasings, over HTTP", () => {
 
   async function command(text: string, user = "U0ALICE") {
     const id = rid();
-    await sendCommand(h.base, "/prep", text, { responseUrl: slack.responseUrl(id), user });
-    const [reply] = await slack.waitFor((c) => c.responseId === id);
-    return reply?.args as Json;
+    const ack = await sendCommand(h.base, "/prep", text, {
+      responseUrl: slack.responseUrl(id),
+      user,
+    });
+    return commandReply(slack, ack, id);
   }
 
   /** Clicks a button; resolves once the app has finished handling the click. */

@@ -6,6 +6,7 @@ import { withListings } from "../../src/listeners/listings/tick.ts";
 import { openStore, type Store } from "../../src/services/storage/store.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { ListingsServer, record, records } from "../helpers/listings.ts";
+import { commandReply } from "../helpers/replies.ts";
 import { VirtualClock } from "../helpers/virtual-clock.ts";
 
 type Json = Record<string, unknown>;
@@ -56,8 +57,7 @@ describe("/listings through the app", () => {
       ...opts,
     });
     expect(ack.status).toBe(200);
-    const [reply] = await slack.waitFor((c) => c.responseId === id);
-    return reply?.args as Json;
+    return commandReply(slack, ack, id);
   }
 
   async function click(action: Json, user = "U0ALICE") {

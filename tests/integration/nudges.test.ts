@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { sendCommand } from "../../src/dev/slack-requests.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
+import { commandReply } from "../helpers/replies.ts";
 import { VirtualClock } from "../helpers/virtual-clock.ts";
 
 type Json = Record<string, unknown>;
@@ -35,8 +36,7 @@ describe("/deadlines and /nudges through the app", () => {
       ...opts,
     });
     expect(ack.status).toBe(200);
-    const [reply] = await h.slack.waitFor((c) => c.responseId === id);
-    return reply?.args as Json;
+    return commandReply(h.slack, ack, id);
   }
 
   it("adds a deadline in the user's timezone, lists it with days left and who added it, and removes it", async () => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { eventCallback, sendCommand, sendEvent } from "../../src/dev/slack-requests.ts";
 import { type StandInWorkspace, WORKSPACES } from "../../src/dev/slack-stand-in.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
+import { commandReply } from "../helpers/replies.ts";
 
 const [ONE, TWO] = WORKSPACES as [StandInWorkspace, StandInWorkspace];
 const unescapeHtml = (href: string) => href.replaceAll("&amp;", "&");
@@ -42,8 +43,7 @@ describe("many workspaces: Add to Slack (OAuth v2) against the stand-in", () => 
       channel,
     });
     expect(ack.status).toBe(200);
-    const [reply] = await h.slack.waitFor((c) => c.responseId === id);
-    return reply?.args ?? {};
+    return commandReply(h.slack, ack, id);
   }
 
   it("shows an Add to Slack page with a state, and what happens to data after an uninstall", async () => {

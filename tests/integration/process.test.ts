@@ -12,6 +12,7 @@ import {
 } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn } from "../../src/dev/slack-stand-in.ts";
 import { openStore } from "../../src/services/storage/store.ts";
+import { commandReply } from "../helpers/replies.ts";
 
 /** Runs `src/app.ts` as `npm start` does, in a folder with no .env, and waits until it says it is up. */
 async function runApp(
@@ -68,15 +69,17 @@ describe("the app as a process (npm start)", () => {
 
     const second = await runApp(env, dir);
     try {
-      await sendCommand(base, "/skills", "ml", { responseUrl: slack.responseUrl("again") });
-      const [reply] = await slack.waitFor((c) => c.responseId === "again");
-      const blocks = reply?.args.blocks as Array<{
+      const ack = await sendCommand(base, "/skills", "ml", {
+        responseUrl: slack.responseUrl("again"),
+      });
+      const reply = await commandReply(slack, ack, "again");
+      const blocks = reply.blocks as Array<{
         block_id?: string;
         elements?: Array<{ initial_options?: Array<{ value: string }> }>;
       }>;
       const group = blocks.find((b) => b.block_id === "skills:ml-intern:1");
       expect(group?.elements?.[0]?.initial_options?.map((o) => o.value)).toEqual(["project-story"]);
-      expect(JSON.stringify(reply?.args.blocks)).toContain("1 of 12 done");
+      expect(JSON.stringify(reply.blocks)).toContain("1 of 12 done");
     } finally {
       second.child.kill("SIGINT");
       expect(await second.exited).toBe(0);

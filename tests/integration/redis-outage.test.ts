@@ -3,6 +3,7 @@ import { sendCommand } from "../../src/dev/slack-requests.ts";
 import { STORE_UNAVAILABLE_REPLY } from "../../src/listeners/safely.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { type RedisServer, skipRedis, startRedis } from "../helpers/redis.ts";
+import { commandReply } from "../helpers/replies.ts";
 
 type Json = Record<string, unknown>;
 const allText = (args: Json | undefined) =>
@@ -29,8 +30,7 @@ describe.skipIf(skipRedis())("the app when Redis goes away and comes back", () =
       channel: "C0OUT",
     });
     expect(ack.status).toBe(200);
-    const [reply] = await h.slack.waitFor((c) => c.responseId === id);
-    return reply?.args as Json;
+    return commandReply(h.slack, ack, id);
   }
   const healthz = async () => (await fetch(`${h.base}/healthz`)).status;
 

@@ -9,6 +9,7 @@ import { type RecordedCall, SlackStandIn } from "../../src/dev/slack-stand-in.ts
 import { ChannelSettings } from "../../src/services/nudges/channels.ts";
 import { openStore } from "../../src/services/storage/store.ts";
 import { type RedisServer, skipRedis, startRedis } from "../helpers/redis.ts";
+import { commandReply } from "../helpers/replies.ts";
 
 const CHANNELS = 300;
 
@@ -189,12 +190,12 @@ describe.skipIf(skipRedis())("three replicas on one Redis", () => {
       await store.close();
     }
     // And any replica answers for a schedule another one set.
-    await sendCommand(b.base, "/nudges", "status", {
+    const ack = await sendCommand(b.base, "/nudges", "status", {
       channel: "N0",
       responseUrl: slack.responseUrl("status"),
     });
-    const [status] = await slack.waitFor((call) => call.responseId === "status");
-    expect(JSON.stringify(status?.args)).toContain("Nudges are *on*: every Friday at 09:30 (UTC)");
+    const status = await commandReply(slack, ack, "status");
+    expect(JSON.stringify(status)).toContain("Nudges are *on*: every Friday at 09:30 (UTC)");
   }, 40_000);
 
   it("finishes the run exactly once when one replica is killed in the middle of it", async () => {

@@ -19,6 +19,7 @@ import { createSlackApp } from "../../src/slack-app.ts";
 import { failingStore } from "../helpers/failing-store.ts";
 import { type Harness, memoryLogger, startHarness } from "../helpers/harness.ts";
 import { ManualTimers } from "../helpers/manual-timers.ts";
+import { commandReply } from "../helpers/replies.ts";
 
 type Json = Record<string, unknown>;
 const allText = (args: Json | undefined) =>
@@ -159,8 +160,7 @@ describe("Slack's answers and odd requests", () => {
       responseUrl: h.slack.responseUrl(id),
       ...opts,
     });
-    const [reply] = await h.slack.waitFor((c) => c.responseId === id);
-    return { ack, reply: reply?.args as Json, id };
+    return { ack, reply: await commandReply(h.slack, ack, id), id };
   }
 
   it.each(["token_revoked", "invalid_auth", "account_inactive"])(
@@ -202,10 +202,13 @@ describe("Slack's answers and odd requests", () => {
       status: 404,
       body: { ok: false, error: "expired_url" },
     }));
-    await sendCommand(h.base, "/skills", "", { responseUrl: h.slack.responseUrl(rid()) });
+    // /track add replies through the response_url (it asks Slack for the user's timezone first).
+    await sendCommand(h.base, "/track", "add Fallback Corp — ML intern", {
+      responseUrl: h.slack.responseUrl(rid()),
+    });
     const [fallback] = await h.slack.waitFor((c) => c.method === "chat.postEphemeral");
     expect(fallback?.args).toMatchObject({ channel: "C0GROUP", user: "U0ALICE" });
-    expect(allText(fallback?.args)).toContain("Machine learning intern");
+    expect(allText(fallback?.args)).toContain("Fallback Corp");
     await h.running.idle();
     expect(h.slack.callsTo("chat.postEphemeral")).toHaveLength(1);
     expect(h.slack.problems()).toEqual([]);
@@ -214,7 +217,9 @@ describe("Slack's answers and odd requests", () => {
   it("a response_url reset after Slack took the reply is not answered again (it may have been shown)", async () => {
     h.slack.fault("response_url", "reset-after-accept");
     const id = rid();
-    await sendCommand(h.base, "/skills", "", { responseUrl: h.slack.responseUrl(id) });
+    await sendCommand(h.base, "/track", "add Reset Corp — ML intern", {
+      responseUrl: h.slack.responseUrl(id),
+    });
     await h.slack.waitFor((c) => c.responseId === id);
     await h.running.idle();
     expect(h.slack.callsTo("response_url")).toHaveLength(1);

@@ -3,6 +3,7 @@ import { sendCommand } from "../../src/dev/slack-requests.ts";
 import { STORE_UNAVAILABLE_REPLY } from "../../src/listeners/safely.ts";
 import { FullDisk, storeOnDisk } from "../helpers/full-disk.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
+import { commandReply } from "../helpers/replies.ts";
 import { VirtualClock } from "../helpers/virtual-clock.ts";
 
 type Json = Record<string, unknown>;
@@ -33,12 +34,11 @@ describe("with the disk full", () => {
       channel,
     });
     expect(ack.status).toBe(200);
-    const replies = await h.slack.waitFor((c) => c.responseId === id);
+    const reply = await commandReply(h.slack, ack, id);
     await h.running.idle();
-    return {
-      reply: replies[0]?.args as Json,
-      replies: h.slack.calls.filter((c) => c.responseId === id),
-    };
+    const viaUrl = h.slack.calls.filter((c) => c.responseId === id).map((c) => c.args);
+    // Every reply the user saw: the one in the ack (if any), and those to the response_url.
+    return { reply, replies: ack.text === "" ? viaUrl : [reply, ...viaUrl] };
   }
 
   const healthz = async () => (await fetch(`${h.base}/healthz`)).status;

@@ -11,6 +11,7 @@ import {
 } from "../../src/dev/slack-requests.ts";
 import { SlackStandIn, TEAM_ID } from "../../src/dev/slack-stand-in.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
+import { commandReply } from "../helpers/replies.ts";
 import { VirtualClock } from "../helpers/virtual-clock.ts";
 
 type Json = Record<string, unknown>;
@@ -55,8 +56,7 @@ describe("/track over HTTP", () => {
       ...opts,
     });
     expect(ack.status).toBe(200);
-    const [reply] = await h.slack.waitFor((c) => c.responseId === id);
-    return reply?.args as Json;
+    return commandReply(h.slack, ack, id);
   }
 
   async function click(
@@ -315,8 +315,8 @@ describe("/track follow-ups and restarts", () => {
     let said = 0;
     const say = async (text: string) => {
       const id = `s${++said}`;
-      await sendCommand(h.base, "/track", text, { responseUrl: slack.responseUrl(id) });
-      return (await slack.waitFor((c) => c.responseId === id))[0]?.args as Json;
+      const ack = await sendCommand(h.base, "/track", text, { responseUrl: slack.responseUrl(id) });
+      return commandReply(slack, ack, id);
     };
     const id = idIn(await say("add Acme — ML intern"));
     const other = idIn(await say("add Beta — SWE intern"));

@@ -15,13 +15,14 @@ import { decodePage, decodePick, decodeReview, decodeVote } from "../../blocks/v
 import { pendingDeadline } from "../../services/deadlines/deadlines.ts";
 import type { Services } from "../../services/index.ts";
 import type { HomePublisher } from "../home.ts";
+import { registerListingActions } from "../listings/actions.ts";
 import type { Organizers } from "../organizers.ts";
 import { registerPairsActions } from "../pairs/actions.ts";
 import { learnedReview } from "../review.ts";
 import { apologizeWith, respondOrEphemeral } from "../safely.ts";
 import { registerTrackerActions } from "../tracker/actions.ts";
 
-type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 /** The value of the clicked button or select, if any. */
 function clickedValue(args: ActionArgs): string {
@@ -54,20 +55,33 @@ async function tell(args: ActionArgs, reply: Message): Promise<void> {
   }
 }
 
-/** Button clicks and checkbox ticks. */
+/** Handles one click or tick, given Bolt's arguments as they are (it must ack). */
+export type ActionRoute = (args: ActionArgs) => Promise<void>;
+
+/** Adds a route for an action id: exact, or a pattern (ids that carry a suffix, `answer_pick:2`). */
+export type AddRoute = (actionId: string | RegExp, route: ActionRoute) => void;
+
+/**
+ * Button clicks, selects and checkbox ticks: one Bolt listener for all of them, routing by
+ * action_id through one table (exact ids in a map, the few suffixed ids by pattern). Features add
+ * their entries with `on` here, or with `route` from their own module (tracker, listings).
+ */
 export function registerActions(
   app: App,
   services: Services,
   home: HomePublisher,
   organizers: Organizers,
-  /** Action ids other modules handle (e.g. listing posts), left alone by the catch-all below. */
-  handledElsewhere: ReadonlyArray<string | RegExp> = [],
 ): void {
   const { kb, progress, feedback, learned, deliveries } = services;
-  const known: Array<string | RegExp> = [...handledElsewhere];
-  const on = (actionId: string | RegExp, handle: (args: ActionArgs) => Promise<void>) => {
-    known.push(actionId);
-    app.action<BlockAction>(actionId, async (raw) => {
+  const exact = new Map<string, ActionRoute>();
+  const patterns: Array<[RegExp, ActionRoute]> = [];
+  const route: AddRoute = (actionId, handle) => {
+    if (typeof actionId === "string") exact.set(actionId, handle);
+    else patterns.push([actionId, handle]);
+  };
+  /** A route that acks at once and apologizes for a failure (replies fall back to chat.postEphemeral). */
+  const on = (actionId: string | RegExp, handle: (args: ActionArgs) => Promise<void>) =>
+    route(actionId, async (raw) => {
       await raw.ack();
       const respond = respondOrEphemeral(
         raw.respond,
@@ -87,7 +101,16 @@ export function registerActions(
         );
       }
     });
-  };
+
+  app.action<BlockAction>(/./, async (args) => {
+    const id = args.action.action_id;
+    const handle = exact.get(id) ?? patterns.find(([pattern]) => pattern.test(id))?.[1];
+    if (handle) return handle(args);
+    // Any other action id (a button from an older version of a message, a link button) is
+    // acknowledged at once, so Slack shows no error.
+    args.logger.debug(`acknowledged an action with an unknown id: ${id}`);
+    await args.ack();
+  });
 
   on(Actions.openRole, async (args) => {
     const role = kb.getOfKind(clickedValue(args), "role");
@@ -290,13 +313,5 @@ export function registerActions(
 
   registerTrackerActions(on, services, home);
   registerPairsActions(on, services);
-
-  // Any other action id (a button from an older version of a message, a link button) is acknowledged
-  // at once, so Slack shows no error. It runs beside the listeners above (Bolt runs every match).
-  app.action<BlockAction>(/./, async ({ action, ack, logger }) => {
-    const id = action.action_id;
-    if (known.some((m) => (typeof m === "string" ? m === id : m.test(id)))) return;
-    logger.debug(`acknowledged an action with an unknown id: ${id}`);
-    await ack();
-  });
+  registerListingActions(route, services, organizers);
 }

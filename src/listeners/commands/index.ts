@@ -1,10 +1,18 @@
-import type { App } from "@slack/bolt";
+import type { AckFn, App, RespondArguments, RespondFn } from "@slack/bolt";
 import { commands } from "../../../commands/index.ts";
+import type { SlashCommand } from "../../../commands/types.ts";
 import { renderChannelsOnly } from "../../blocks/deadlines.ts";
 import type { Services } from "../../services/index.ts";
+import type { Timers } from "../home.ts";
 import type { Organizers } from "../organizers.ts";
 import { apologizeWith, respondOrEphemeral } from "../safely.ts";
 import { decodeSlackText } from "../slack-text.ts";
+
+/**
+ * A command with no reply yet is acknowledged (empty) this long after it arrived, so Slack never
+ * shows "operation_timeout" (it waits 3 s); its reply then goes through the response_url.
+ */
+export const ACK_DEADLINE_MS = 2000;
 
 /** A direct message with the bot (or another person), where per-channel commands make no sense. */
 function isDirectMessage(command: { channel_id: string; channel_name: string }): boolean {
@@ -12,34 +20,101 @@ function isDirectMessage(command: { channel_id: string; channel_name: string }):
 }
 
 /**
- * Registers every slash command in `commands/`. Handlers get the text as typed (Slack's escaping
- * of `&`, `<`, `>` undone once, here), and a `respond` that falls back to `chat.postEphemeral`
- * when the response_url fails.
+ * Where a command's replies go. The first reply, when it is ephemeral and ready before the
+ * command was acknowledged, travels in the ack itself (the HTTP response, or Socket Mode's ack):
+ * no second request, and the user sees it sooner. Everything else goes through the response_url:
+ * replies after a handler called `ack()` (it does before slow work: a Slack API call, a fetch),
+ * `in_channel` replies (in the ack, Slack would also post the command as typed), and replies after
+ * the deadline above.
  */
-export function registerCommands(app: App, services: Services, organizers: Organizers): void {
-  for (const command of commands) {
-    const handler = command.create(services, { organizers });
-    app.command(command.name, async (args) => {
-      const respond = respondOrEphemeral(
+function replies(
+  ack: AckFn<string | RespondArguments>,
+  respond: RespondFn,
+  timers: Timers,
+): { ack: () => Promise<void>; respond: RespondFn; settle: () => Promise<void> } {
+  let acked = false;
+  const ackEmpty = async () => {
+    if (acked) return;
+    acked = true;
+    deadline.cancel();
+    await ack();
+  };
+  const deadline = timers.setTimeout(() => void ackEmpty(), ACK_DEADLINE_MS);
+  return {
+    ack: ackEmpty,
+    async respond(message) {
+      const args: RespondArguments = typeof message === "string" ? { text: message } : message;
+      const ephemeral = (args.response_type ?? "ephemeral") === "ephemeral";
+      if (!acked && ephemeral && !args.replace_original && !args.delete_original) {
+        acked = true;
+        deadline.cancel();
+        const { replace_original: _r, delete_original: _d, ...reply } = args;
+        await ack({ ...reply, response_type: "ephemeral" });
+        return Response.json({ ok: true, via: "ack" });
+      }
+      await ackEmpty();
+      return respond(args);
+    },
+    /** After the handler: acknowledges a command that got no reply at all. */
+    settle: ackEmpty,
+  };
+}
+
+/**
+ * One listener for every slash command, routing by name through the table in `commands/index.ts`
+ * (one entry there adds a command). Handlers get the text as typed (Slack's escaping of `&`, `<`,
+ * `>` undone once, here), an `ack()` to call before slow work, and a `respond` whose first quick
+ * ephemeral reply goes in the ack, later ones to the response_url (falling back to
+ * `chat.postEphemeral` when the response_url fails).
+ */
+export function registerCommands(
+  app: App,
+  services: Services,
+  organizers: Organizers,
+  timers: Timers,
+): void {
+  const routes = new Map<
+    string,
+    { command: SlashCommand; handler: ReturnType<SlashCommand["create"]> }
+  >(
+    commands.map((command) => [
+      command.name,
+      { command, handler: command.create(services, { organizers }) },
+    ]),
+  );
+  app.command(/^\//, async (args) => {
+    const route = routes.get(args.command.command);
+    if (!route) {
+      args.logger.warn(`acknowledged an unknown command ${args.command.command}`);
+      await args.ack();
+      return;
+    }
+    const { command, handler } = route;
+    const reply = replies(
+      args.ack,
+      respondOrEphemeral(
         args.respond,
         args.client,
         { channel: args.command.channel_id, user: args.command.user_id },
         args.logger,
-      );
-      try {
-        if (command.channelsOnly && isDirectMessage(args.command)) {
-          await args.ack();
-          await respond({ response_type: "ephemeral", ...renderChannelsOnly(command.name) });
-          return;
-        }
-        await handler({
-          ...args,
-          respond,
-          command: { ...args.command, text: decodeSlackText(args.command.text) },
-        });
-      } catch (error) {
-        await apologizeWith(respond, args.logger, error, command.name);
+      ),
+      timers,
+    );
+    try {
+      if (command.channelsOnly && isDirectMessage(args.command)) {
+        await reply.respond({ response_type: "ephemeral", ...renderChannelsOnly(command.name) });
+        return;
       }
-    });
-  }
+      await handler({
+        ...args,
+        ack: reply.ack,
+        respond: reply.respond,
+        command: { ...args.command, text: decodeSlackText(args.command.text) },
+      });
+    } catch (error) {
+      await apologizeWith(reply.respond, args.logger, error, command.name);
+    } finally {
+      await reply.settle();
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import {
   ListingActions,
   POLL_NOW_ACTION,
@@ -9,14 +9,9 @@ import {
 } from "../../blocks/listings.ts";
 import type { Services } from "../../services/index.ts";
 import type { PickStage } from "../../services/listings/tracker.ts";
+import type { AddRoute } from "../actions/index.ts";
 import type { Organizers } from "../organizers.ts";
 import { apologizeWith } from "../safely.ts";
-
-/** Every action id this module handles. */
-export const LISTING_ACTION_IDS: readonly string[] = [
-  ...Object.values(ListingActions),
-  POLL_NOW_ACTION,
-];
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -24,9 +19,13 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
  * The buttons on listing posts: "Apply" (a link; nothing to do), "I applied" and "Save" (add the
  * listing to the clicker's tracker, told only to them), the digest's menu, and "Check now".
  */
-export function registerListingActions(app: App, services: Services, organizers: Organizers): void {
+export function registerListingActions(
+  route: AddRoute,
+  services: Services,
+  organizers: Organizers,
+): void {
   const on = (actionId: string, handle: (args: ActionArgs) => Promise<void>) => {
-    app.action<BlockAction>(actionId, async (args) => {
+    route(actionId, async (args) => {
       await args.ack();
       try {
         await handle(args);

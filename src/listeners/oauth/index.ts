@@ -1,7 +1,8 @@
 import type { ServerResponse } from "node:http";
-import type { App, AppOptions, Logger } from "@slack/bolt";
+import type { AppOptions, Logger } from "@slack/bolt";
 import type { Config, OAuthConfig } from "../../config.ts";
 import type { Services } from "../../services/index.ts";
+import type { EventArgs, EventRoutes } from "../events/index.ts";
 import { renderInstalledPage, renderInstallFailedPage, renderInstallPage } from "./pages.ts";
 
 /** The bot scopes the app asks for; the same list as manifest.yml (a test checks). */
@@ -83,13 +84,14 @@ export function oauthAppOptions(
 }
 
 /**
- * `app_uninstalled` and `tokens_revoked` (the bot's token): the workspace's installation is
- * deleted and its nudges turned off, once, whichever comes first and however often Slack retries;
- * its other data is purged 30 days later by the tick.
+ * `app_uninstalled` and `tokens_revoked` (the bot's token), as routes of the events table: the
+ * workspace's installation is deleted and its nudges turned off, once, whichever comes first and
+ * however often Slack retries; its other data is purged 30 days later by the tick. None in
+ * single-workspace mode.
  */
-export function registerUninstall(app: App, services: Services): void {
+export function uninstallRoutes(services: Services): EventRoutes {
   const { installations, channels } = services;
-  if (!installations) return;
+  if (!installations) return {};
   const uninstall = async (teamId: string | undefined, why: string, logger: Logger) => {
     if (!teamId) return;
     const done = await installations.uninstall(teamId, async () => {
@@ -103,12 +105,14 @@ export function registerUninstall(app: App, services: Services): void {
       );
     }
   };
-  app.event("app_uninstalled", async ({ context, body, logger }) => {
-    await uninstall(context.teamId ?? body.team_id, "app_uninstalled", logger);
-  });
-  app.event("tokens_revoked", async ({ event, context, body, logger }) => {
-    // Only the bot's token matters: a revoked user token (we ask for none) changes nothing.
-    if ((event.tokens.bot ?? []).length === 0) return;
-    await uninstall(context.teamId ?? body.team_id, "tokens_revoked", logger);
-  });
+  return {
+    app_uninstalled: async ({ context, body, logger }: EventArgs<"app_uninstalled">) => {
+      await uninstall(context.teamId ?? body.team_id, "app_uninstalled", logger);
+    },
+    tokens_revoked: async ({ event, context, body, logger }: EventArgs<"tokens_revoked">) => {
+      // Only the bot's token matters: a revoked user token (we ask for none) changes nothing.
+      if ((event.tokens.bot ?? []).length === 0) return;
+      await uninstall(context.teamId ?? body.team_id, "tokens_revoked", logger);
+    },
+  };
 }

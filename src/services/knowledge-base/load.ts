@@ -1,6 +1,7 @@
-import { readdir, readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { AppError, ErrorCode } from "../../errors.ts";
 import { displayText, KnowledgeBase } from "./knowledge-base.ts";
@@ -66,6 +67,9 @@ function fieldPath(issuePath: readonly PropertyKey[]): string {
   return issuePath.length === 0 ? "(entry)" : issuePath.map(String).join(".");
 }
 
+/** The YAML parser, loaded only when a file is parsed (start-up from the snapshot needs none). */
+let yaml: typeof import("yaml") | undefined;
+
 /** Parses one file into entries, collecting problems instead of stopping at the first. */
 function parseFile(
   file: string,
@@ -76,9 +80,11 @@ function parseFile(
 ): Entry[] {
   let raw: unknown;
   try {
-    raw = parseYaml(source);
+    if (!yaml) throw new Error("the YAML parser is not loaded");
+    raw = yaml.parse(source);
   } catch (error) {
-    const message = error instanceof YAMLParseError ? error.message.split("\n")[0] : String(error);
+    const message =
+      yaml && error instanceof yaml.YAMLParseError ? error.message.split("\n")[0] : String(error);
     problems.push({ file, entry: "(file)", field: "(yaml)", message: message ?? "invalid YAML" });
     return [];
   }
@@ -258,6 +264,84 @@ export interface LoadOptions {
   dirs: readonly string[];
 }
 
+interface Collected {
+  problems: Problem[];
+  merged: Map<string, Located>;
+  invalidIds: Map<string, EntryKind>;
+  mergedSynonyms: Map<string, LocatedSynonyms>;
+}
+
+/** Reads and validates the YAML files of one folder into `into`, later folders replacing entries. */
+async function collectDir(dir: string, into: Collected): Promise<void> {
+  const { problems, merged, invalidIds, mergedSynonyms } = into;
+  let files: string[];
+  try {
+    files = await listYamlFiles(dir);
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "folder not found" : String(error);
+    problems.push({ file: dir, entry: "(folder)", field: "(folder)", message: reason });
+    return;
+  }
+  const inThisDir = new Map<string, string>();
+  const synonymsInThisDir = new Map<string, string>();
+  if (files.length > 0) yaml ??= await import("yaml");
+  for (const absolute of files) {
+    const file = path.relative(process.cwd(), absolute) || absolute;
+    const groups: SynonymGroup[] = [];
+    const entries = parseFile(file, await readFile(absolute, "utf8"), problems, invalidIds, groups);
+    for (const group of groups) {
+      const earlier = synonymsInThisDir.get(group.id);
+      if (earlier) {
+        problems.push({
+          file,
+          entry: group.id,
+          field: "id",
+          message: `duplicate synonym group, also defined in ${earlier}`,
+        });
+        continue;
+      }
+      synonymsInThisDir.set(group.id, file);
+      // An organizer's folder replaces a bundled group of the same id.
+      mergedSynonyms.set(group.id, { group, file });
+    }
+    for (const entry of entries) {
+      const earlier = inThisDir.get(entry.id);
+      if (earlier) {
+        problems.push({
+          file,
+          entry: entry.id,
+          field: "id",
+          message: `duplicate id, also defined in ${earlier}`,
+        });
+        continue;
+      }
+      inThisDir.set(entry.id, file);
+      merged.set(entry.id, { entry, file });
+    }
+  }
+}
+
+/** Reads `dirs` over an already checked base (empty, or a snapshot), then checks the merged result. */
+async function collect(dirs: readonly string[], base?: Snapshot): Promise<Collected> {
+  const into: Collected = {
+    problems: [],
+    merged: new Map((base?.entries ?? []).map((l) => [l.entry.id, l])),
+    invalidIds: new Map(),
+    mergedSynonyms: new Map((base?.synonyms ?? []).map((s) => [s.group.id, s])),
+  };
+  for (const dir of dirs) await collectDir(dir, into);
+  checkMerged([...into.merged.values()], into.invalidIds, into.problems);
+  checkSynonyms([...into.mergedSynonyms.values()], into.problems);
+  return into;
+}
+
+const knowledgeBaseOf = (c: Pick<Collected, "merged" | "mergedSynonyms">) =>
+  new KnowledgeBase(
+    [...c.merged.values()].map((l) => l.entry),
+    [...c.mergedSynonyms.values()].map((s) => s.group),
+  );
+
 /**
  * Reads and validates every YAML file under the given folders and returns all problems found
  * (empty when the knowledge base is valid) together with the merged knowledge base.
@@ -268,74 +352,69 @@ export interface LoadOptions {
 export async function checkKnowledgeBase(
   options: LoadOptions,
 ): Promise<{ kb: KnowledgeBase; problems: Problem[] }> {
-  const problems: Problem[] = [];
-  const merged = new Map<string, Located>();
-  const invalidIds = new Map<string, EntryKind>();
-  const mergedSynonyms = new Map<string, LocatedSynonyms>();
-  for (const dir of options.dirs) {
-    let files: string[];
-    try {
-      files = await listYamlFiles(dir);
-    } catch (error) {
-      const reason =
-        (error as NodeJS.ErrnoException).code === "ENOENT" ? "folder not found" : String(error);
-      problems.push({ file: dir, entry: "(folder)", field: "(folder)", message: reason });
-      continue;
-    }
-    const inThisDir = new Map<string, string>();
-    const synonymsInThisDir = new Map<string, string>();
-    for (const absolute of files) {
-      const file = path.relative(process.cwd(), absolute) || absolute;
-      const groups: SynonymGroup[] = [];
-      const entries = parseFile(
-        file,
-        await readFile(absolute, "utf8"),
-        problems,
-        invalidIds,
-        groups,
-      );
-      for (const group of groups) {
-        const earlier = synonymsInThisDir.get(group.id);
-        if (earlier) {
-          problems.push({
-            file,
-            entry: group.id,
-            field: "id",
-            message: `duplicate synonym group, also defined in ${earlier}`,
-          });
-          continue;
-        }
-        synonymsInThisDir.set(group.id, file);
-        // An organizer's folder replaces a bundled group of the same id.
-        mergedSynonyms.set(group.id, { group, file });
-      }
-      for (const entry of entries) {
-        const earlier = inThisDir.get(entry.id);
-        if (earlier) {
-          problems.push({
-            file,
-            entry: entry.id,
-            field: "id",
-            message: `duplicate id, also defined in ${earlier}`,
-          });
-          continue;
-        }
-        inThisDir.set(entry.id, file);
-        merged.set(entry.id, { entry, file });
-      }
-    }
+  const collected = await collect(options.dirs);
+  return { kb: knowledgeBaseOf(collected), problems: collected.problems };
+}
+
+/**
+ * A checked copy of one folder's knowledge base, written by `npm run build`, so that start-up
+ * does not parse and validate the bundled YAML again. `digest` is that of the files it was made
+ * from; a snapshot whose digest no longer matches the folder is ignored.
+ */
+export interface Snapshot {
+  digest: string;
+  entries: Located[];
+  synonyms: LocatedSynonyms[];
+}
+
+/** A digest of a folder's YAML files: their paths and contents. */
+export async function digestOf(dir: string): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of await listYamlFiles(dir)) {
+    hash.update(`${path.relative(dir, file)}\0`);
+    hash.update(await readFile(file));
   }
-  const located = [...merged.values()];
-  checkMerged(located, invalidIds, problems);
-  const synonyms = [...mergedSynonyms.values()];
-  checkSynonyms(synonyms, problems);
-  return {
-    kb: new KnowledgeBase(
-      located.map((l) => l.entry),
-      synonyms.map((s) => s.group),
-    ),
-    problems,
+  return hash.digest("hex");
+}
+
+/**
+ * Validates one folder and writes its snapshot to `file`; writes nothing when it has problems.
+ *
+ * @example
+ * const problems = await writeSnapshot(BUNDLED_KB_DIR, BUNDLED_KB_SNAPSHOT);
+ */
+export async function writeSnapshot(dir: string, file: string): Promise<Problem[]> {
+  const [collected, digest] = await Promise.all([collect([dir]), digestOf(dir)]);
+  if (collected.problems.length > 0) return collected.problems;
+  const snapshot: Snapshot = {
+    digest,
+    entries: [...collected.merged.values()],
+    synonyms: [...collected.mergedSynonyms.values()],
   };
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(snapshot));
+  return [];
+}
+
+/** The snapshot of `dir` in `file`, if there is one and it was made from the folder as it is now. */
+async function readSnapshot(file: string, dir: string): Promise<Snapshot | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  // Not re-validated: the build wrote it only after validating these exact files (the digest).
+  const snapshot = JSON.parse(text) as Snapshot;
+  return snapshot.digest === (await digestOf(dir)) ? snapshot : undefined;
+}
+
+export interface LoadKnowledgeBaseOptions extends LoadOptions {
+  /**
+   * A snapshot of the first folder (see `writeSnapshot`): when it matches the folder, only the
+   * other folders are parsed and validated, and then checked merged with it.
+   */
+  snapshot?: string;
 }
 
 /**
@@ -343,13 +422,37 @@ export async function checkKnowledgeBase(
  *
  * @throws {KnowledgeBaseError} listing every problem when any file is invalid.
  * @example
- * const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
+ * const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR], snapshot: BUNDLED_KB_SNAPSHOT });
  */
-export async function loadKnowledgeBase(options: LoadOptions): Promise<KnowledgeBase> {
-  const { kb, problems } = await checkKnowledgeBase(options);
-  if (problems.length > 0) throw new KnowledgeBaseError(problems);
-  return kb;
+export async function loadKnowledgeBase(options: LoadKnowledgeBaseOptions): Promise<KnowledgeBase> {
+  const [first, ...rest] = options.dirs;
+  const base =
+    options.snapshot && first !== undefined
+      ? await readSnapshot(options.snapshot, first)
+      : undefined;
+  if (base && rest.length === 0) {
+    return knowledgeBaseOf({
+      merged: new Map(base.entries.map((l) => [l.entry.id, l])),
+      mergedSynonyms: new Map(base.synonyms.map((s) => [s.group.id, s])),
+    });
+  }
+  const collected = base ? await collect(rest, base) : await collect(options.dirs);
+  if (collected.problems.length > 0) throw new KnowledgeBaseError(collected.problems);
+  return knowledgeBaseOf(collected);
 }
 
+/** The folder holding package.json: the repository, whether running from src/ or dist/. */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return from;
+  }
+}
+
+const ROOT = packageRoot(import.meta.dirname);
+
 /** The knowledge base that ships with the app. */
-export const BUNDLED_KB_DIR = path.resolve(import.meta.dirname, "../../../data");
+export const BUNDLED_KB_DIR = path.join(ROOT, "data");
+
+/** The checked snapshot of BUNDLED_KB_DIR that `npm run build` writes. */
+export const BUNDLED_KB_SNAPSHOT = path.join(ROOT, "dist", "kb-snapshot.json");
