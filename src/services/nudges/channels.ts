@@ -3,7 +3,8 @@ import { AppError, ErrorCode } from "../../errors.ts";
 import type { WeeklyTime } from "../scheduling/time.ts";
 import type { Collection, Store } from "../storage/store.ts";
 
-const ScheduleSchema = z.object({
+/** A weekly time in a channel's timezone, as nudges and mock-interview rounds keep it. */
+export const ScheduleSchema = z.object({
   weekday: z.number().int().min(1).max(7),
   time: z.string().regex(/^\d{2}:\d{2}$/),
   timezone: z.string(),

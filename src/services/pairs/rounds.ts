@@ -3,7 +3,7 @@ import { AppError, ErrorCode } from "../../errors.ts";
 import type { ChecklistProgress } from "../checklists/progress.ts";
 import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import type { Prompt } from "../knowledge-base/schema.ts";
-import type { ChannelSettings } from "../nudges/channels.ts";
+import { type ChannelSettings, ScheduleSchema } from "../nudges/channels.ts";
 import { CATCH_UP_MS, type PostSource, rotation, type ScheduledPost } from "../nudges/scheduler.ts";
 import { latestRun, nextRun, type WeeklyTime, weekKey } from "../scheduling/time.ts";
 import type { Collection, Store } from "../storage/store.ts";
@@ -53,16 +53,6 @@ const RoundSchema = z.object({
 });
 export type Round = z.infer<typeof RoundSchema>;
 
-const ScheduleSchema = z.object({
-  weekday: z.number().int().min(1).max(7),
-  time: z.string().regex(/^\d{2}:\d{2}$/),
-  timezone: z.string().min(1),
-  enabled: z.boolean(),
-  /** Why rounds stopped on their own (the bot was removed from the channel); cleared by `/pairs on`. */
-  pausedReason: z.string().optional(),
-  updatedBy: z.string(),
-  updatedAt: z.string(),
-});
 export type PairsSchedule = z.infer<typeof ScheduleSchema>;
 
 const ChannelPairsSchema = z.object({
