@@ -46,6 +46,9 @@ try {
   await prepareServices(services);
   const running = createSlackApp(config, services);
   await running.start();
+  // The search index (~250 ms) is built just after start-up, not before it: a question arriving
+  // meanwhile waits for it, well within Slack's 3 s.
+  setImmediate(() => services.search.prepare());
   running.app.logger.info(
     config.mode === "http"
       ? `InternPrep is running (HTTP) on port ${config.port}: POST /slack/events, GET /healthz${config.oauth ? ", GET /slack/install" : ""}`

@@ -312,7 +312,19 @@ export class Search {
     this.docs = [...kb.entries];
     this.texts = this.docs.map(displayText);
     for (const [doc, entry] of this.docs.entries()) this.docIndex.set(entry.id, doc);
-    this.build();
+    // Built on first use (or by `prepare`), once the phrasings learned so far are in: start-up
+    // does not wait for it, and restoring learned phrasings does not build it twice.
+    this.stale = true;
+  }
+
+  /**
+   * Builds the index now if it is not built yet, so the first question does not wait for it.
+   *
+   * @example
+   * setImmediate(() => search.prepare()); // just after the app starts listening
+   */
+  prepare(): void {
+    if (this.stale) this.build();
   }
 
   /**
