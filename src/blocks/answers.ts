@@ -69,7 +69,8 @@ export function renderDidYouMean(question: string, hits: readonly SearchHit[]): 
   const q = escapeText(truncate(question, 200));
   const shown = hits.slice(0, MAX_SUGGESTIONS);
   return message(
-    `I'm not sure I know that one: "${q}". Did you mean: ${shown.map((h) => h.title).join("; ")}?`,
+    // Titles are questions themselves ("Should I put my GPA on my resume?"): no "?" after them.
+    `I'm not sure I know that one: "${q}". Did you mean one of these? ${shown.map((h) => h.title).join(" · ")}`,
     [
       section(`I'm not sure I know that one: “${q}”.\n*Did you mean…?*`),
       ...actions(

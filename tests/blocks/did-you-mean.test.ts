@@ -53,6 +53,7 @@ describe("Did you mean…?", () => {
     expect(messageProblems(reply as unknown as Json)).toEqual([]);
     expect(reply.text).toContain("I'm not sure I know that one");
     expect(reply.text).toContain("How do I train my first model?");
+    expect(reply.text).not.toContain("??");
     const buttons = elements(reply.blocks).filter((e) => e.action_id?.startsWith("answer_pick:"));
     expect(buttons).toHaveLength(MAX_SUGGESTIONS);
     // Unique action ids within their block, as Slack requires.
