@@ -13,6 +13,22 @@ const NAMESPACE = "keyv";
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE}(key VARCHAR(255) PRIMARY KEY, value TEXT )`;
 const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * Stores a claim's row unless the key holds one that has not expired; one change when it did.
+ */
+const CLAIM = `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
+  ON CONFLICT(key) DO UPDATE SET value = excluded.value
+  WHERE json_extract(${TABLE}.value, '$.expires') < ?`;
+
+/** A claim waiting for its batch to be committed. */
+interface PendingClaim {
+  key: string;
+  row: string;
+  now: number;
+  resolve(won: boolean): void;
+  reject(error: unknown): void;
+}
+
 /** A promise-returning handle on one sqlite3 connection. */
 class Connection {
   private constructor(private readonly db: sqlite3.Database) {}
@@ -58,8 +74,8 @@ class Connection {
 
 /**
  * The SQLite store: keyv (over @keyv/sqlite) for reads, and a connection of its own for writes:
- * `claim` (one `INSERT … ON CONFLICT DO UPDATE … WHERE expired` statement) and `update` (a
- * `BEGIN IMMEDIATE` transaction) are atomic between processes sharing the file. Plain writes go
+ * `claim` (one `INSERT … ON CONFLICT DO UPDATE … WHERE expired` statement, group-committed with
+ * the claims made alongside it) and `update` (a `BEGIN IMMEDIATE` transaction) are atomic between processes sharing the file. Plain writes go
  * through that connection too: a write on keyv's connection would wait on this process's own
  * transactions in SQLite's busy handler (sleeping up to 100 ms at a time). Rows stay exactly as
  * keyv writes them (same table, key prefix and serialization), so keyv reads them.
@@ -67,6 +83,8 @@ class Connection {
 class SqliteStore extends KeyvStore {
   /** One transaction at a time on the store's own connection. */
   private turn: Promise<unknown> = Promise.resolve();
+  /** Claims waiting for the next group commit. */
+  private claims: PendingClaim[] = [];
 
   constructor(
     keyv: Keyv,
@@ -77,19 +95,53 @@ class SqliteStore extends KeyvStore {
     super(keyv, close, options);
   }
 
-  protected override atomicClaim(fullKey: string, value: unknown, ttlMs: number | undefined) {
-    return this.exclusively(async () => {
-      const now = Date.now();
-      const changes = await this.own.run(
-        `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value
-         WHERE json_extract(${TABLE}.value, '$.expires') < ?`,
-        `${NAMESPACE}:${fullKey}`,
-        await this.serialize(value, ttlMs, now),
-        now,
-      );
-      return changes > 0;
+  /**
+   * Claims are group-committed: those made in the same tick, or while the connection is busy
+   * with earlier work, are written in one transaction, so a burst of events costs one sync to
+   * disk instead of one each. Each claim is still one set-if-absent statement inside it.
+   */
+  protected override async atomicClaim(fullKey: string, value: unknown, ttlMs: number | undefined) {
+    const now = Date.now();
+    const row = await this.serialize(value, ttlMs, now);
+    return new Promise<boolean>((resolve, reject) => {
+      this.claims.push({ key: `${NAMESPACE}:${fullKey}`, row, now, resolve, reject });
+      if (this.claims.length === 1) {
+        void this.exclusively(async () => {
+          // Let the rest of this tick's claims (e.g. a burst of events read in one go) join.
+          await new Promise((next) => setImmediate(next));
+          await this.commitClaims(this.claims.splice(0));
+        });
+      }
     });
+  }
+
+  /**
+   * Writes a batch of claims in one transaction. All or nothing: if any statement or the commit
+   * fails, the transaction is rolled back and every claim of the batch fails with that error (its
+   * caller was told nothing was stored, so nothing is).
+   */
+  private async commitClaims(batch: readonly PendingClaim[]): Promise<void> {
+    try {
+      await this.own.run("BEGIN IMMEDIATE");
+    } catch (error) {
+      for (const claim of batch) claim.reject(error);
+      return;
+    }
+    try {
+      const inserted = await Promise.allSettled(
+        batch.map((claim) => this.own.run(CLAIM, claim.key, claim.row, claim.now)),
+      );
+      const failed = inserted.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+      await this.own.run("COMMIT");
+      batch.forEach((claim, i) => {
+        const result = inserted[i] as PromiseFulfilledResult<number>;
+        claim.resolve(result.value > 0);
+      });
+    } catch (error) {
+      await this.own.run("ROLLBACK").catch(() => undefined);
+      for (const claim of batch) claim.reject(error);
+    }
   }
 
   protected override async drain(): Promise<void> {

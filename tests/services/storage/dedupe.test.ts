@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import sqlite3 from "sqlite3";
 import { describe, expect, it } from "vitest";
 import { Deliveries } from "../../../src/services/storage/dedupe.ts";
 import { openStore } from "../../../src/services/storage/store.ts";
@@ -73,5 +77,44 @@ describe("event de-duplication", () => {
     advance(2 * HOUR);
     await deliveries.firstTime("Ev1");
     expect(faults.callsTo("deliveries")).toBe(2);
+  });
+});
+
+describe("event de-duplication over SQLite, whose claims are committed together", () => {
+  it("events whose batch of claims failed are each handled once in this process, and each failure is told", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "dedupe-"));
+    const file = path.join(dir, "db.sqlite");
+    const store = await openStore(`sqlite://${file}`);
+    const db = new sqlite3.Database(file);
+    try {
+      // Injected fault: the database refuses one event's row, failing the whole batch.
+      await new Promise<void>((resolve, reject) =>
+        db.exec(
+          `CREATE TRIGGER refuse BEFORE INSERT ON keyv WHEN NEW.key LIKE '%EvRefused%'
+           BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+          (e) => (e ? reject(e) : resolve()),
+        ),
+      );
+      const storeErrors: string[] = [];
+      const deliveries = new Deliveries(store, { onStoreError: (id) => storeErrors.push(id) });
+      const ids = ["Ev1", "EvRefused", "Ev2"];
+      // As before batching: a failed claim is answered (once beats never), and told.
+      expect(await Promise.all(ids.map((id) => deliveries.firstTime(id)))).toEqual([
+        true,
+        true,
+        true,
+      ]);
+      expect(storeErrors.sort()).toEqual(["Ev1", "Ev2", "EvRefused"]);
+      // Retries reaching this process are still recognised.
+      expect(await Promise.all(ids.map((id) => deliveries.firstTime(id)))).toEqual([
+        false,
+        false,
+        false,
+      ]);
+    } finally {
+      await new Promise((resolve) => db.close(resolve));
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

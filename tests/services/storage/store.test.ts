@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import sqlite3 from "sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError, ErrorCode } from "../../../src/errors.ts";
@@ -247,5 +248,73 @@ describe("opening a store file that cannot be used", () => {
     await expect(openStore(`sqlite://${dir}`)).rejects.toThrow(
       `The store file ${dir} cannot be opened`,
     );
+  });
+});
+
+describe("the sqlite store's claims, committed together", () => {
+  let dir: string;
+  let file: string;
+  let store: Store;
+  let db: sqlite3.Database;
+  const exec = (sql: string) =>
+    new Promise<void>((resolve, reject) => db.exec(sql, (e) => (e ? reject(e) : resolve())));
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "store-"));
+    file = path.join(dir, "db.sqlite");
+    store = await openStore(`sqlite://${file}`);
+    // Another connection on the file, as an operator's sqlite3 shell would be.
+    db = new sqlite3.Database(file);
+  });
+  afterEach(async () => {
+    await new Promise((resolve) => db.close(resolve));
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("claims made together each get their own answer: one winner per key, taken keys refused", async () => {
+    const c = store.collection("claims", z.string());
+    expect(await c.claim("taken", "earlier")).toBe(true);
+    const keys = Array.from({ length: 50 }, (_, i) => `k${i}`);
+    const results = await Promise.all([
+      ...keys.map((k) => c.claim(k, "first")),
+      ...keys.map((k) => c.claim(k, "second")),
+      c.claim("taken", "later"),
+    ]);
+    expect(results.slice(0, 50)).toEqual(keys.map(() => true));
+    expect(results.slice(50)).toEqual([...keys.map(() => false), false]);
+    expect(await c.get("k7")).toBe("first");
+    expect(await c.get("taken")).toBe("earlier");
+  });
+
+  it("one claim the database refuses fails every claim committed with it, and stores none of them", async () => {
+    // Injected fault: the database refuses one of the rows (as it would refuse a write on a full disk).
+    await exec(`CREATE TRIGGER refuse BEFORE INSERT ON keyv WHEN NEW.key LIKE '%refused%'
+      BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    const reported: string[] = [];
+    const c = store.collection("claims", z.string());
+    const results = await Promise.allSettled([
+      c.claim("a", "x"),
+      c.claim("refused", "x"),
+      c.claim("b", "x"),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    for (const r of results) {
+      const error = (r as PromiseRejectedResult).reason as AppError;
+      expect(error).toBeInstanceOf(AppError);
+      expect(error.code).toBe(ErrorCode.StoreUnavailable);
+      reported.push(error.message);
+    }
+    expect(reported[1]).toMatch(
+      /could not write claims:refused: SQLITE_CONSTRAINT: injected failure/,
+    );
+    expect(store.healthy()).toBe(false);
+
+    await exec("DROP TRIGGER refuse");
+    expect(await c.get("a")).toBeUndefined();
+    expect(await c.get("b")).toBeUndefined();
+    // Nothing was stored, so each can be claimed now; and the store is healthy again.
+    expect(await Promise.all([c.claim("a", "y"), c.claim("b", "y")])).toEqual([true, true]);
+    expect(await c.get("a")).toBe("y");
+    expect(store.healthy()).toBe(true);
   });
 });
