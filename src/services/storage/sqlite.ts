@@ -13,18 +13,24 @@ const NAMESPACE = "keyv";
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE}(key VARCHAR(255) PRIMARY KEY, value TEXT )`;
 const BUSY_TIMEOUT_MS = 5000;
 
-/**
- * Stores a claim's row unless the key holds one that has not expired; one change when it did.
- */
-const CLAIM = `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
-  ON CONFLICT(key) DO UPDATE SET value = excluded.value
-  WHERE json_extract(${TABLE}.value, '$.expires') < ?`;
+/** Claims written by one statement at most (two parameters each, far below SQLite's limit). */
+const MAX_CLAIMS_PER_STATEMENT = 500;
 
-/** A claim waiting for its batch to be committed. */
+/**
+ * Stores each row unless its key holds one that has not expired, and returns the keys it stored.
+ * One statement, so all of it is written or none, with one sync to disk.
+ */
+function claimStatement(rows: number): string {
+  return `INSERT INTO ${TABLE} (key, value) VALUES ${Array(rows).fill("(?, ?)").join(", ")}
+    ON CONFLICT(key) DO UPDATE SET value = excluded.value
+    WHERE json_extract(${TABLE}.value, '$.expires') < ?
+    RETURNING key`;
+}
+
+/** A claim waiting for its batch to be written. */
 interface PendingClaim {
   key: string;
   row: string;
-  now: number;
   resolve(won: boolean): void;
   reject(error: unknown): void;
 }
@@ -74,8 +80,8 @@ class Connection {
 
 /**
  * The SQLite store: keyv (over @keyv/sqlite) for reads, and a connection of its own for writes:
- * `claim` (one `INSERT … ON CONFLICT DO UPDATE … WHERE expired` statement, group-committed with
- * the claims made alongside it) and `update` (a `BEGIN IMMEDIATE` transaction) are atomic between processes sharing the file. Plain writes go
+ * `claim` (an `INSERT … ON CONFLICT DO UPDATE … WHERE expired` statement, one for the claims
+ * made alongside it) and `update` (a `BEGIN IMMEDIATE` transaction) are atomic between processes sharing the file. Plain writes go
  * through that connection too: a write on keyv's connection would wait on this process's own
  * transactions in SQLite's busy handler (sleeping up to 100 ms at a time). Rows stay exactly as
  * keyv writes them (same table, key prefix and serialization), so keyv reads them.
@@ -97,49 +103,46 @@ class SqliteStore extends KeyvStore {
 
   /**
    * Claims are group-committed: those made in the same tick, or while the connection is busy
-   * with earlier work, are written in one transaction, so a burst of events costs one sync to
-   * disk instead of one each. Each claim is still one set-if-absent statement inside it.
+   * with earlier work, are written by one statement, so a burst of events costs one sync to disk
+   * (and one trip to SQLite's thread) instead of one each.
    */
   protected override async atomicClaim(fullKey: string, value: unknown, ttlMs: number | undefined) {
-    const now = Date.now();
-    const row = await this.serialize(value, ttlMs, now);
+    const row = await this.serialize(value, ttlMs, Date.now());
     return new Promise<boolean>((resolve, reject) => {
-      this.claims.push({ key: `${NAMESPACE}:${fullKey}`, row, now, resolve, reject });
-      if (this.claims.length === 1) {
-        void this.exclusively(async () => {
-          // Let the rest of this tick's claims (e.g. a burst of events read in one go) join.
-          await new Promise((next) => setImmediate(next));
-          await this.commitClaims(this.claims.splice(0));
-        });
-      }
+      this.claims.push({ key: `${NAMESPACE}:${fullKey}`, row, resolve, reject });
+      if (this.claims.length === 1) this.writeClaimsSoon();
+    });
+  }
+
+  private writeClaimsSoon(): void {
+    void this.exclusively(async () => {
+      // Let the rest of this tick's claims (e.g. a burst of events read in one go) join.
+      await new Promise((next) => setImmediate(next));
+      const batch = this.claims.splice(0, MAX_CLAIMS_PER_STATEMENT);
+      if (this.claims.length > 0) this.writeClaimsSoon();
+      await this.writeClaims(batch);
     });
   }
 
   /**
-   * Writes a batch of claims in one transaction. All or nothing: if any statement or the commit
-   * fails, the transaction is rolled back and every claim of the batch fails with that error (its
-   * caller was told nothing was stored, so nothing is).
+   * Writes a batch of claims with one statement. All or nothing: if it fails, every claim of the
+   * batch fails with its error (each caller is told nothing was stored, and nothing is). Of two
+   * claims of one key in a batch, the first is written and the second loses to it.
    */
-  private async commitClaims(batch: readonly PendingClaim[]): Promise<void> {
+  private async writeClaims(batch: readonly PendingClaim[]): Promise<void> {
+    const first = new Map<string, PendingClaim>();
+    for (const claim of batch) if (!first.has(claim.key)) first.set(claim.key, claim);
+    const rows = [...first.values()];
     try {
-      await this.own.run("BEGIN IMMEDIATE");
-    } catch (error) {
-      for (const claim of batch) claim.reject(error);
-      return;
-    }
-    try {
-      const inserted = await Promise.allSettled(
-        batch.map((claim) => this.own.run(CLAIM, claim.key, claim.row, claim.now)),
+      const stored = await this.own.all<{ key: string }>(
+        claimStatement(rows.length),
+        ...rows.flatMap((claim) => [claim.key, claim.row]),
+        Date.now(),
       );
-      const failed = inserted.find((r): r is PromiseRejectedResult => r.status === "rejected");
-      if (failed) throw failed.reason;
-      await this.own.run("COMMIT");
-      batch.forEach((claim, i) => {
-        const result = inserted[i] as PromiseFulfilledResult<number>;
-        claim.resolve(result.value > 0);
-      });
+      const won = new Set(stored.map((r) => r.key));
+      for (const claim of batch)
+        claim.resolve(first.get(claim.key) === claim && won.has(claim.key));
     } catch (error) {
-      await this.own.run("ROLLBACK").catch(() => undefined);
       for (const claim of batch) claim.reject(error);
     }
   }
