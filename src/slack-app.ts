@@ -7,6 +7,7 @@ import {
   type Logger,
 } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
+import { Admission } from "./admission.ts";
 import type { Config } from "./config.ts";
 import { AppError, ErrorCode } from "./errors.ts";
 import { registerActions } from "./listeners/actions/index.ts";
@@ -50,6 +51,8 @@ export interface SlackAppOptions {
   cron?: boolean;
   /** Time and timers for coalescing App Home publishes and commands' ack deadline (tests drive them by hand). */
   timers?: Timers;
+  /** HTTP mode: requests worked on at once before new ones wait (default MAX_IN_FLIGHT). */
+  maxInFlight?: number;
 }
 
 /** Slack signs each request with its time; one more than this far from now is refused. */
@@ -113,6 +116,7 @@ export function createSlackApp(
   let started = false;
   let stopCron: (() => Promise<void>) | undefined;
   const inFlight = new Set<Promise<unknown>>();
+  const admission = new Admission(options.maxInFlight);
   const healthz: CustomRoute = {
     path: "/healthz",
     method: ["GET"],
@@ -155,7 +159,11 @@ export function createSlackApp(
         ? { ...oauth, installerOptions: { ...oauth.installerOptions, clientOptions } }
         : {}),
     });
-    receiver.requestListener = refuseFutureRequests(receiver.requestListener, () => app.logger);
+    // A flood of requests waits its turn instead of being acked faster than it is answered.
+    receiver.requestListener = refuseFutureRequests(
+      admission.admitting(receiver.requestListener),
+      () => app.logger,
+    );
     // Many workspaces: Bolt authorizes each request with the receiver's installer.
     app = new App({ ...common, receiver });
   } else {
@@ -180,9 +188,10 @@ export function createSlackApp(
     : undefined;
   const home = new HomePublisher(services, options.timers);
 
-  // Work continues after ack(); track it so a shutdown can wait for it.
+  // Work continues after ack(); track it so a shutdown can wait for it, and so new requests wait
+  // while too much is under way.
   app.use(async ({ next }) => {
-    const work = next();
+    const work = admission.working(next);
     inFlight.add(work);
     try {
       await work;

@@ -91,6 +91,8 @@ export async function startHarness(
     organizerIds?: readonly string[];
     /** Knowledge-base folders (default the bundled one); app tests may use a fixture. */
     kbDirs?: readonly string[];
+    /** Requests worked on at once before new ones wait (default the app's). */
+    maxInFlight?: number;
   } = {},
 ): Promise<Harness> {
   const slack = options.slack ?? (await SlackStandIn.start());
@@ -133,6 +135,7 @@ export async function startHarness(
     logger,
     cron: options.cron ?? false,
     ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
   });
   const { port } = await running.start();
   let stopped = false;

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Config } from "../../src/config.ts";
 import {
   blockActions,
@@ -72,6 +72,46 @@ describe("retried events with the store failing", () => {
       }
     },
   );
+});
+
+describe("a flood of DMs while Slack is slow to take the replies", () => {
+  it("works on a bounded number at once: later events wait for their ack, then each is answered once", async () => {
+    const h = await startHarness({ maxInFlight: 2 });
+    try {
+      const release = h.slack.hold("chat.postMessage");
+      const dm = (n: number) =>
+        eventCallback(
+          {
+            type: "message",
+            channel_type: "im",
+            channel: `D0FLOOD${n}`,
+            user: "U0ALICE",
+            text: "how early should I apply?",
+            ts: `1.${n}`,
+          },
+          `EvFlood${n}`,
+        );
+      let acked = 0;
+      const acks = [1, 2, 3, 4].map((n) =>
+        sendEvent(h.base, dm(n)).then((r) => {
+          acked++;
+          return r.status;
+        }),
+      );
+      // Two replies are on their way (held by Slack); the other two events are not even acked,
+      // though the server answers other requests meanwhile.
+      await vi.waitFor(() => expect(acked).toBe(2));
+      for (let i = 0; i < 3; i++) expect((await fetch(`${h.base}/healthz`)).status).toBe(200);
+      expect(acked).toBe(2);
+      release();
+      expect(await Promise.all(acks)).toEqual([200, 200, 200, 200]);
+      await h.running.idle();
+      const channels = h.slack.callsTo("chat.postMessage").map((c) => c.args.channel);
+      expect(channels.sort()).toEqual(["D0FLOOD1", "D0FLOOD2", "D0FLOOD3", "D0FLOOD4"]);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe("App Home under a flood of app_home_opened", () => {
