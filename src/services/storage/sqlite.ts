@@ -37,6 +37,8 @@ interface PendingClaim {
 
 /** A promise-returning handle on one sqlite3 connection. */
 class Connection {
+  private readonly statements: sqlite3.Statement[] = [];
+
   private constructor(private readonly db: sqlite3.Database) {}
 
   static open(file: string): Promise<Connection> {
@@ -71,7 +73,25 @@ class Connection {
     });
   }
 
-  close(): Promise<void> {
+  /**
+   * Prepares `sql` once; the function returned runs it with fresh parameters and resolves with its
+   * first row (one trip to SQLite's thread, no statement compiled per call).
+   */
+  prepareGet<R>(sql: string): (...params: unknown[]) => Promise<R | undefined> {
+    const statement = this.db.prepare(sql);
+    this.statements.push(statement);
+    return (...params) =>
+      new Promise((resolve, reject) => {
+        statement.get(params, (error: Error | null, row: R | undefined) =>
+          error ? reject(error) : resolve(row),
+        );
+      });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.statements.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))),
+    );
     return new Promise((resolve, reject) =>
       this.db.close((error) => (error ? reject(error) : resolve())),
     );
@@ -79,7 +99,7 @@ class Connection {
 }
 
 /**
- * The SQLite store: keyv (over @keyv/sqlite) for reads, and a connection of its own for writes:
+ * The SQLite store: a connection of its own for reads (one prepared statement), and one for writes:
  * `claim` (an `INSERT … ON CONFLICT DO UPDATE … WHERE expired` statement, one for the claims
  * made alongside it) and `update` (a `BEGIN IMMEDIATE` transaction) are atomic between processes sharing the file. Plain writes go
  * through that connection too: a write on keyv's connection would wait on this process's own
@@ -91,14 +111,41 @@ class SqliteStore extends KeyvStore {
   private turn: Promise<unknown> = Promise.resolve();
   /** Claims waiting for the next group commit. */
   private claims: PendingClaim[] = [];
+  private readonly readRow: (key: string) => Promise<{ value: string } | undefined>;
 
   constructor(
     keyv: Keyv,
     private readonly own: Connection,
+    reader: Connection,
     close: () => Promise<void>,
     options: ConstructorParameters<typeof KeyvStore>[2],
   ) {
     super(keyv, close, options);
+    this.readRow = reader.prepareGet(`SELECT value FROM ${TABLE} WHERE key = ?`);
+  }
+
+  /**
+   * Reads with a statement prepared once, on a connection of its own (in write-ahead-log mode a
+   * read never waits for a write). As keyv does, an expired row reads as nothing and is deleted
+   * (unless claimed again meanwhile).
+   */
+  protected override async plainGet(fullKey: string): Promise<unknown> {
+    const key = `${NAMESPACE}:${fullKey}`;
+    const row = await this.readRow(key);
+    const stored = row ? await this.codec().deserialize(row.value) : undefined;
+    if (stored === undefined || stored === null) return undefined;
+    const now = Date.now();
+    if (typeof stored.expires === "number" && now > stored.expires) {
+      await this.exclusively(() =>
+        this.own.run(
+          `DELETE FROM ${TABLE} WHERE key = ? AND json_extract(value, '$.expires') < ?`,
+          key,
+          now,
+        ),
+      );
+      return undefined;
+    }
+    return stored.value;
   }
 
   /**
@@ -254,6 +301,7 @@ export async function openSqliteStore(
   const inMemory = file === ":memory:";
   const where = inMemory ? file : path.resolve(file);
   let own: Connection | undefined;
+  let reader: Connection | undefined;
   try {
     if (!inMemory) await mkdir(path.dirname(where), { recursive: true });
     own = await Connection.open(file);
@@ -270,6 +318,8 @@ export async function openSqliteStore(
     await own.run("BEGIN IMMEDIATE");
     await own.run(`INSERT OR REPLACE INTO ${TABLE} (key, value) VALUES ('keyv:store:open', '{}')`);
     await own.run("ROLLBACK");
+    // An in-memory database is private to its connection: there, reads share the writer's.
+    reader = inMemory ? own : await Connection.open(file);
   } catch (error) {
     await own?.close().catch(() => undefined);
     const readOnly = (await writable(where)) === false ? { code: "SQLITE_READONLY" } : error;
@@ -277,12 +327,14 @@ export async function openSqliteStore(
   }
   const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: BUSY_TIMEOUT_MS });
   const keyv = new Keyv({ store: adapter, namespace: NAMESPACE });
-  const opened = own;
+  const [opened, reading] = [own, reader];
   return new SqliteStore(
     keyv,
     opened,
+    reading,
     async () => {
       await adapter.close();
+      if (reading !== opened) await reading.close();
       await opened.close();
     },
     { name: `sqlite store ${where}`, onError },

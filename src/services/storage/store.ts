@@ -110,7 +110,7 @@ export class KeyvStore implements Store {
     };
     return {
       get: async (key) =>
-        validated(key, await this.guard("read", full(key), () => this.keyv.get(full(key)))),
+        validated(key, await this.guard("read", full(key), () => this.plainGet(full(key)))),
       set: async (key, value, ttlMs) => {
         const checked = schema.parse(value);
         await this.guard("write", full(key), () =>
@@ -144,6 +144,11 @@ export class KeyvStore implements Store {
 
   /** Waits for operations a subclass queues on its own. */
   protected async drain(): Promise<void> {}
+
+  /** The stored value, or undefined when there is none or it expired. */
+  protected plainGet(fullKey: string): Promise<unknown> {
+    return this.keyv.get(fullKey);
+  }
 
   /** Stores a value (already validated). */
   protected plainSet(fullKey: string, value: unknown, ttlMs: number | undefined): Promise<void> {

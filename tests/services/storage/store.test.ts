@@ -317,4 +317,32 @@ describe("the sqlite store's claims, committed together", () => {
     expect(await c.get("a")).toBe("y");
     expect(store.healthy()).toBe(true);
   });
+
+  it("a read the database fails is a failure, not a missing value", async () => {
+    const c = store.collection("c", Counter);
+    await c.set("k", { n: 1 });
+    // Injected fault: the table disappears from under the prepared read.
+    await exec("ALTER TABLE keyv RENAME TO moved");
+    await expect(c.get("k")).rejects.toThrow(
+      /could not read c:k: SQLITE_ERROR: no such table: keyv/,
+    );
+    await exec("ALTER TABLE moved RENAME TO keyv");
+    expect(await c.get("k")).toEqual({ n: 1 });
+  });
+
+  it("an expired value reads as nothing and its row is removed, but not a claim taken again meanwhile", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const c = store.collection("claims", z.string());
+      await c.claim("old", "a", 1000);
+      await c.claim("again", "a", 1000);
+      vi.setSystemTime(Date.now() + 1001);
+      expect(await c.claim("again", "b", 1000)).toBe(true);
+      expect(await c.get("old")).toBeUndefined();
+      expect(await c.keys("")).toEqual(["again"]);
+      expect(await c.get("again")).toBe("b");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
