@@ -81,24 +81,27 @@ if (pinned) execFileSync("taskset", ["-apc", "1", String(process.pid)], { stdio:
 
 /**
  * How `npm start` runs the app, read from package.json, and the bare floor run the same way:
- * `tsx <file>.ts` through tsx's loader, `node <file>.js` as compiled JavaScript.
+ * `tsx <file>.ts` through tsx's loader, `node <file>.js` as compiled JavaScript. Node flags in
+ * `npm start` (the app's own memory tuning) are the app's: the floor runs with Node's defaults.
  */
 function entryPoints(): { app: string[]; bare: string[] } {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
   };
-  const [tool, file] = (pkg.scripts.start ?? "").trim().split(/\s+/);
+  const [tool, ...args] = (pkg.scripts.start ?? "").trim().split(/\s+/);
+  const file = args.at(-1);
+  const flags = args.slice(0, -1);
   if (tool === "tsx" && file) {
     const tsx = ["--import", import.meta.resolve("tsx")];
     return {
-      app: [...tsx, path.join(ROOT, file)],
+      app: [...tsx, ...flags, path.join(ROOT, file)],
       bare: [...tsx, path.join(ROOT, "src/dev/bare-bolt.ts")],
     };
   }
   if (tool === "node" && file) {
     // `npm run build` compiles both, side by side in dist/.
     return {
-      app: [path.join(ROOT, file)],
+      app: [...flags, path.join(ROOT, file)],
       bare: [path.join(ROOT, path.dirname(file), "dev/bare-bolt.js")],
     };
   }
@@ -467,7 +470,7 @@ try {
 const { app } = entryPoints();
 console.log(
   `npm run bench:load: ${ROUNDS} rounds, each scenario ${WARMUP_S} s warm-up + ${DURATION_S} s with ${CONNECTIONS} connections; ` +
-    `server ${pinned ? "pinned to core 0, load on core 1 (taskset)" : "not pinned (no taskset)"}; app = node ${path.relative(ROOT, app.at(-1) as string)}; medians of the rounds\n`,
+    `server ${pinned ? "pinned to core 0, load on core 1 (taskset)" : "not pinned (no taskset)"}; app = node ${app.map((a) => (path.isAbsolute(a) ? path.relative(ROOT, a) : a)).join(" ")}; medians of the rounds\n`,
 );
 console.log(table(rounds));
 const errors = rounds.flatMap((r) =>
