@@ -2,6 +2,7 @@ import Fuse from "fuse.js";
 import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import { displayText } from "../knowledge-base/knowledge-base.ts";
 import type { Entry, EntryKind } from "../knowledge-base/schema.ts";
+import { readEverydayEnglish } from "./everyday.ts";
 import { asksForATask, type Keyword, stem, TextAnalyzer } from "./text.ts";
 
 /** One hit, best first in a result list. */
@@ -38,9 +39,14 @@ export interface SearchSignals {
   known: number;
   /** The message asks the bot to do something rather than asking a question. */
   task: boolean;
+  /**
+   * How much more common the question's most telling word is in the knowledge base than in
+   * everyday English (log10 of the ratio of the two shares; -9 when no word is known).
+   */
+  anchor: number;
 }
 
-const NO_SIGNALS: SearchSignals = { score: 0, coverage: 0, known: 0, task: false };
+const NO_SIGNALS: SearchSignals = { score: 0, coverage: 0, known: 0, task: false, anchor: -9 };
 
 export interface SearchOptions {
   /** At most this many hits (default 3). */
@@ -88,6 +94,13 @@ export interface SearchTuning {
    */
   minKnown: number;
   unknownTopicScore: number;
+  /**
+   * A question none of whose words is at least 10^minAnchor times more common in the knowledge
+   * base than in everyday English ("tips for a first date", "how do vaccines work") only shares
+   * everyday words with us: it is declined unless the best hit scores `unanchoredScore`.
+   */
+  minAnchor: number;
+  unanchoredScore: number;
   /** A hit below this score is never offered as "Did you mean…?". */
   minSuggestScore: number;
   /** …nor one scoring less than this share of the best hit's. */
@@ -108,6 +121,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   rerankDepth: 20,
   minKnown: 0.6,
   unknownTopicScore: 0.25,
+  minAnchor: 1.4,
+  unanchoredScore: 0.5,
   minSuggestScore: 0.15,
   suggestShare: 0.6,
 };
@@ -283,6 +298,8 @@ export class Search {
   private lengthNorm = new Float64Array(0);
   private maxIdf = 0;
   private vocabulary: string[] = [];
+  /** log10 of how much more common each term is in the knowledge base than in everyday English. */
+  private specificity = new Map<string, number>();
   /** Character pairs ("^i", "in", … "w$") → indexes into `vocabulary`, to shortlist typo candidates. */
   private pairs = new Map<string, number[]>();
   private surfaceToTerm = new Map<string, string>();
@@ -359,6 +376,8 @@ export class Search {
   private build(): void {
     const lists = new Map<string, Array<{ doc: number; weight: number; bodyOnly: boolean }>>();
     const surfaceToTerm = new Map<string, string>(this.analyzer.surfaces);
+    const termCounts = new Map<string, number>();
+    let termTotal = 0;
     const names = new Map<string, number[]>();
     const phrasings: string[][][] = [];
     const lengths: number[] = [];
@@ -378,6 +397,8 @@ export class Search {
         const kws = this.analyzer.keywords(text);
         kws.forEach((kw, i) => {
           add(kw.stem, weight, inBody);
+          termCounts.set(kw.stem, (termCounts.get(kw.stem) ?? 0) + 1);
+          termTotal++;
           if (!surfaceToTerm.has(kw.word)) surfaceToTerm.set(kw.word, kw.stem);
           // Word pairs from names and phrasings only: a body's pairs are many and say little.
           const next = inBody ? undefined : kws[i + 1];
@@ -441,6 +462,13 @@ export class Search {
     this.lengthNorm = Float64Array.from(lengths, (len) => 1 / (1 - b + (b * len) / avg));
     this.surfaceToTerm = surfaceToTerm;
     this.vocabulary = vocabulary;
+    const everyday = readEverydayEnglish();
+    this.specificity = new Map(
+      [...termCounts].map(([term, count]) => [
+        term,
+        Math.log10(count / termTotal / everyday(term)),
+      ]),
+    );
     this.pairs = pairs;
     this.names = names;
     this.phrasings = phrasings;
@@ -599,6 +627,10 @@ export class Search {
       coverage: Math.min(1, top?.coverage ?? 0),
       known: knownIdf / totalIdf,
       task: asksForATask(query),
+      anchor: resolved.reduce((best, r) => {
+        const term = r.expansions[0]?.term;
+        return term === undefined ? best : Math.max(best, this.specificity.get(term) ?? -9);
+      }, -9),
     };
     const answered = top !== undefined && this.confident(signals);
     const hits = ranked.slice(0, limit).map(({ doc, score }) => {
@@ -658,10 +690,11 @@ export class Search {
   }
 
   /** The decline rule: is the best hit good enough to show as the answer? */
-  private confident({ score, coverage, known, task }: SearchSignals): boolean {
+  private confident({ score, coverage, known, task, anchor }: SearchSignals): boolean {
     if (task) return false;
     const { minCoverage, minScore, strongScore, minKnown, unknownTopicScore } = this.tuning;
     if (known < minKnown && score < unknownTopicScore) return false;
+    if (anchor < this.tuning.minAnchor && score < this.tuning.unanchoredScore) return false;
     return (coverage >= minCoverage && score >= minScore) || score >= strongScore;
   }
 
@@ -745,6 +778,8 @@ export class Search {
       // "presenting").
       const errors = editDistance(word, hit.item);
       if (errors > allowedErrors) continue;
+      // Two slips never include the first letter ("vaccines" is not "machines").
+      if (errors > 1 && hit.item[0] !== word[0]) continue;
       const term = this.surfaceToTerm.get(hit.item) ?? stem(hit.item);
       const quality = 1 - errors / word.length;
       if (quality > (best.get(term) ?? 0)) best.set(term, quality);

@@ -251,12 +251,43 @@ describe("declining questions mostly about something else", () => {
   });
 
   it("declines a weak match when most of the question is words it has never seen", () => {
-    const result = search.search("how many calories in a banana");
+    const result = search.search("how do i fix a leaky faucet");
     expect(result.signals.known).toBeLessThan(DEFAULT_TUNING.minKnown);
     expect(result.answered).toBe(false);
-    // The same rule without it would have answered: the known words alone match something.
+    // The same rules without it would have answered: the known words alone match something.
     const lenient = createSearch(kb, { minKnown: 0 });
-    expect(lenient.search("how many calories in a banana").answered).toBe(true);
+    expect(lenient.search("how do i fix a leaky faucet").answered).toBe(true);
+  });
+  it("declines a question that only shares everyday words with the knowledge base", () => {
+    for (const q of [
+      "tips for a first date?",
+      "is coffee bad for you",
+      "how do i start journaling",
+    ]) {
+      const result = search.search(q);
+      expect(result.signals.anchor, q).toBeLessThan(DEFAULT_TUNING.minAnchor);
+      expect(result.answered, q).toBe(false);
+      // Without the everyday-English comparison these would have been answered with whatever
+      // entry shares "first", "coffee" or "start".
+      expect(createSearch(kb, { minAnchor: Number.NEGATIVE_INFINITY }).search(q).answered, q).toBe(
+        true,
+      );
+    }
+    // The same everyday words beside one of ours are answered.
+    for (const q of [
+      "tips for a first coding interview",
+      "coffee chat with an alum, what do i ask",
+    ]) {
+      const result = search.search(q);
+      expect(result.signals.anchor, q).toBeGreaterThanOrEqual(DEFAULT_TUNING.minAnchor);
+      expect(result.answered, q).toBe(true);
+    }
+  });
+  it("does not correct a word by changing its first letter and another", () => {
+    // "vaccines" is two letters from "machines", but nobody mistypes both.
+    expect(search.search("how do vaccines work").answered).toBe(false);
+    // One slip is still corrected, even in the first letter.
+    expect(search.search("what is a tachnical screen").hits[0]?.id).toBe("technical-screen");
   });
   it("offers no 'Did you mean' for a question nothing comes near, only for close ones", () => {
     const far = search.search("how do I train my dog to sit");
