@@ -101,6 +101,9 @@ export interface SearchTuning {
    */
   minAnchor: number;
   unanchoredScore: number;
+  everydayFloor: number;
+  everydayLow: number;
+  everydayHigh: number;
   /** A hit below this score is never offered as "Did you mean…?". */
   minSuggestScore: number;
   /** …nor one scoring less than this share of the best hit's. */
@@ -123,7 +126,10 @@ export const DEFAULT_TUNING: SearchTuning = {
   unknownTopicScore: 0.25,
   minAnchor: 1.4,
   unanchoredScore: 0.5,
-  minSuggestScore: 0.15,
+  everydayFloor: 0.5,
+  everydayLow: -0.5,
+  everydayHigh: 2.5,
+  minSuggestScore: 0.14,
   suggestShare: 0.6,
 };
 
@@ -266,7 +272,10 @@ function nameKey(kws: readonly Keyword[]): string {
 
 /** A query word resolved to index terms, with how well each matches (1 = exactly). */
 interface ResolvedWord {
+  /** The word's weight in the question: its rarity here, less for an everyday word. */
   idf: number;
+  /** How much an everyday word's matches count (1 for a word at home in the knowledge base). */
+  scale: number;
   expansions: Array<{ term: string; quality: number }>;
 }
 
@@ -547,7 +556,7 @@ export class Search {
         const partial = word.idf * bodyCoverage;
         for (let i = 0; i < list.docs.length; i++) {
           const doc = list.docs[i] as number;
-          const value = idf * (list.weights[i] as number) * quality;
+          const value = idf * (list.weights[i] as number) * quality * word.scale;
           if (wordSeen[doc] !== wordRound) {
             wordSeen[doc] = wordRound;
             wordBest[doc] = value;
@@ -721,18 +730,34 @@ export class Search {
   /** Maps a query word to index terms: its stem when known, else its nearest vocabulary words. */
   private resolve(word: string, wordStem: string): ResolvedWord {
     if (this.postings.has(wordStem)) {
+      const scale = this.everydayScale(wordStem);
       return {
-        idf: this.idf.get(wordStem) ?? this.maxIdf,
+        idf: (this.idf.get(wordStem) ?? this.maxIdf) * scale,
+        scale,
         expansions: [{ term: wordStem, quality: 1 }],
       };
     }
     // Words under 5 letters are not corrected: "rain" is one letter from "train" and "main".
     const expansions = word.length >= 5 ? this.typos(word) : [];
-    const idf =
-      expansions.length > 0
-        ? Math.max(...expansions.map((e) => this.idf.get(e.term) ?? 0))
-        : this.maxIdf * this.tuning.unknownWordWeight;
-    return { idf, expansions };
+    if (expansions.length === 0) {
+      return { idf: this.maxIdf * this.tuning.unknownWordWeight, scale: 1, expansions };
+    }
+    const scale = this.everydayScale((expansions[0] as { term: string }).term);
+    const idf = Math.max(...expansions.map((e) => this.idf.get(e.term) ?? 0)) * scale;
+    return { idf, scale, expansions };
+  }
+
+  /**
+   * An everyday word ("said", "friday", "big") weighs less than one at home in the knowledge base
+   * ("leetcode", "recruiter"): from `everydayFloor` at `everydayLow` specificity up to 1 at
+   * `everydayHigh`.
+   */
+  private everydayScale(term: string): number {
+    const { everydayFloor, everydayLow, everydayHigh } = this.tuning;
+    if (everydayFloor >= 1) return 1;
+    const spec = this.specificity.get(term) ?? everydayHigh;
+    const ramp = Math.min(1, Math.max(0, (spec - everydayLow) / (everydayHigh - everydayLow)));
+    return everydayFloor + (1 - everydayFloor) * ramp;
   }
 
   private typos(word: string): ResolvedWord["expansions"] {

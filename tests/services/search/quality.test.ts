@@ -15,9 +15,10 @@ import { createSearch, type Search } from "../../../src/services/search/search.t
 const tune = readEvalSet(new URL("./eval/tune.yml", import.meta.url));
 const test = readEvalSet(new URL("./eval/test.yml", import.meta.url));
 
-// Measured 0.843 / 0.906 / 0.860 / 0.039 once the decline rule also compared the question's words
-// with everyday English (0.780 declined before), calibrated on the tuning split only; held here so
-// it gets no worse.
+// Measured 0.843 / 0.913 / 0.840 / 0.039 once search compared the question's words with everyday
+// English (declining questions that only share everyday words with us, and weighing everyday
+// chatter less); before it, 0.843 / 0.906 / 0.780 / 0.039. Calibrated on the tuning split only;
+// held here so it gets no worse.
 const FLOOR = { top1: 0.82, top3: 0.88, declined: 0.84, wronglyDeclined: 0.06 };
 
 const norm = (s: string) =>

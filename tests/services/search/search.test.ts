@@ -283,6 +283,16 @@ describe("declining questions mostly about something else", () => {
       expect(result.answered, q).toBe(true);
     }
   });
+  it("weighs everyday chatter less than the words that say what the question is about", () => {
+    const bare = "a/b testing interview questions";
+    const chatty =
+      "my friend said on friday that the big interview will have a/b testing questions";
+    const plain = createSearch(kb, { everydayFloor: 1 });
+    const ratio = (s: Search) => s.search(chatty).signals.score / s.search(bare).signals.score;
+    expect(search.search(chatty).hits[0]?.id).toBe("ab-testing");
+    // "friend", "said", "friday", "big" dilute the question less than they did at full weight.
+    expect(ratio(search)).toBeGreaterThan(ratio(plain) + 0.1);
+  });
   it("does not correct a word by changing its first letter and another", () => {
     // "vaccines" is two letters from "machines", but nobody mistypes both.
     expect(search.search("how do vaccines work").answered).toBe(false);
@@ -294,7 +304,7 @@ describe("declining questions mostly about something else", () => {
     expect(far.answered).toBe(false);
     expect(far.hits.length).toBeGreaterThan(0);
     expect(far.suggestions).toEqual([]);
-    const near = search.search("thoughts on the process overall");
+    const near = search.search("whats the deal with rounds");
     expect(near.answered).toBe(false);
     expect(near.suggestions.map((h) => h.id)).toContain("interview-rounds");
     for (const hit of near.suggestions) {
