@@ -2,7 +2,7 @@ import Fuse from "fuse.js";
 import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import { displayText } from "../knowledge-base/knowledge-base.ts";
 import type { Entry, EntryKind } from "../knowledge-base/schema.ts";
-import { readEverydayEnglish } from "./everyday.ts";
+import { type EverydayShare, readEverydayEnglish } from "./everyday.ts";
 import { asksForATask, type Keyword, stem, TextAnalyzer } from "./text.ts";
 
 /** One hit, best first in a result list. */
@@ -70,7 +70,10 @@ export interface SearchTuning {
    * since the edit distance decides.
    */
   typoThreshold: number;
-  /** Weight of a word the knowledge base has never seen, as a share of the rarest word's. */
+  /**
+   * Weight of a word the knowledge base has never seen but everyone says ("guitar"), as a share
+   * of the rarest word's; `unknownRareWeight` for one nobody says (a name, jargon we lack).
+   */
   unknownWordWeight: number;
   /** How strongly an entry's length dampens its score (BM25's b, over short fields only). */
   lengthDamping: number;
@@ -101,9 +104,14 @@ export interface SearchTuning {
    */
   minAnchor: number;
   unanchoredScore: number;
+  /**
+   * A question word's weight is scaled by how much more at home it is here than in everyday
+   * English: `everydayFloor` at a specificity of `everydayLow` or less, 1 from `everydayHigh`.
+   */
   everydayFloor: number;
   everydayLow: number;
   everydayHigh: number;
+  unknownRareWeight: number;
   /** A hit below this score is never offered as "Did you mean…?". */
   minSuggestScore: number;
   /** …nor one scoring less than this share of the best hit's. */
@@ -115,7 +123,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   minScore: 0.2,
   strongScore: 0.2,
   typoThreshold: 0.5,
-  unknownWordWeight: 0.8,
+  unknownWordWeight: 1,
   lengthDamping: 0,
   typoCacheSize: 10_000,
   bodyWeight: 0.3,
@@ -127,6 +135,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   minAnchor: 1.4,
   unanchoredScore: 0.5,
   everydayFloor: 0.5,
+  unknownRareWeight: 0.4,
   everydayLow: -0.5,
   everydayHigh: 2.5,
   minSuggestScore: 0.14,
@@ -309,6 +318,8 @@ export class Search {
   private vocabulary: string[] = [];
   /** log10 of how much more common each term is in the knowledge base than in everyday English. */
   private specificity = new Map<string, number>();
+  /** Everyday English word shares, read at the first build. */
+  private everyday: EverydayShare | undefined;
   /** Character pairs ("^i", "in", … "w$") → indexes into `vocabulary`, to shortlist typo candidates. */
   private pairs = new Map<string, number[]>();
   private surfaceToTerm = new Map<string, string>();
@@ -471,7 +482,8 @@ export class Search {
     this.lengthNorm = Float64Array.from(lengths, (len) => 1 / (1 - b + (b * len) / avg));
     this.surfaceToTerm = surfaceToTerm;
     this.vocabulary = vocabulary;
-    const everyday = readEverydayEnglish();
+    this.everyday ??= readEverydayEnglish();
+    const everyday = this.everyday;
     this.specificity = new Map(
       [...termCounts].map(([term, count]) => [
         term,
@@ -740,11 +752,23 @@ export class Search {
     // Words under 5 letters are not corrected: "rain" is one letter from "train" and "main".
     const expansions = word.length >= 5 ? this.typos(word) : [];
     if (expansions.length === 0) {
-      return { idf: this.maxIdf * this.tuning.unknownWordWeight, scale: 1, expansions };
+      return { idf: this.maxIdf * this.unknownWeight(wordStem), scale: 1, expansions };
     }
     const scale = this.everydayScale((expansions[0] as { term: string }).term);
     const idf = Math.max(...expansions.map((e) => this.idf.get(e.term) ?? 0)) * scale;
     return { idf, scale, expansions };
+  }
+
+  /**
+   * A word we do not know that everyone says ("guitar", "cousin") is a sign the question is about
+   * something else, and weighs `unknownWordWeight`; one nobody says (a name, a typo too far gone,
+   * jargon we lack) weighs only `unknownRareWeight`, so it does not sink a strong match.
+   */
+  private unknownWeight(wordStem: string): number {
+    const { unknownWordWeight, unknownRareWeight } = this.tuning;
+    const share = Math.log10(this.everyday?.(wordStem) ?? 1e-9);
+    const ramp = Math.min(1, Math.max(0, (share - -7) / (-5 - -7)));
+    return unknownRareWeight + (unknownWordWeight - unknownRareWeight) * ramp;
   }
 
   /**

@@ -293,6 +293,18 @@ describe("declining questions mostly about something else", () => {
     // "friend", "said", "friday", "big" dilute the question less than they did at full weight.
     expect(ratio(search)).toBeGreaterThan(ratio(plain) + 0.1);
   });
+  it("counts an everyday word it does not know against a question more than a rare one", () => {
+    // "guitar" is a word everyone says and no entry uses: the question is about something else.
+    const guitar = search.search("best guitar for a beginner");
+    expect(guitar.answered).toBe(false);
+    // Weighing every unknown word alike (as search used to) answers it with a Kaggle entry.
+    const flat = createSearch(kb, { unknownWordWeight: 0.8, unknownRareWeight: 0.8 });
+    expect(flat.search("best guitar for a beginner").answered).toBe(true);
+    // A word nobody says (a made-up name here) says little about the question either way.
+    expect(search.search("best zorblax for a beginner").signals.known).toBeGreaterThan(
+      guitar.signals.known,
+    );
+  });
   it("does not correct a word by changing its first letter and another", () => {
     // "vaccines" is two letters from "machines", but nobody mistypes both.
     expect(search.search("how do vaccines work").answered).toBe(false);
