@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium)("the local playground in a browser (npm run local)
 
   it("Did you mean…?: an unsure DM offers entries, a pick shows one and is learned, an organizer confirms, and the question is then answered", async () => {
     // Vague enough that the bot is not sure, close enough to offer entries.
-    const question = "thoughts on the process overall";
+    const question = "whats the deal with rounds";
     await page.selectOption("#user", "U0ALICE");
     await page.click("nav [data-pane=dm]");
     await send(question);

@@ -24,7 +24,7 @@ const allText = (args: Json | undefined) =>
 const FIXTURE_KB = path.resolve(import.meta.dirname, "../fixtures/kb");
 /** A near miss: it shares "train" with the fixture's model-training entry but is not about it. */
 /** Vague: close to an entry, not close enough to answer with it. */
-const UNSURE = "how do i start training stuff";
+const UNSURE = "how do i start training algos";
 const ORGANIZER = "U0ORG";
 const ADMIN = "U0ADMIN";
 
@@ -107,7 +107,7 @@ describe("Did you mean…? and learned phrasings, over HTTP", () => {
         type: "app_mention",
         channel: "C0GROUP",
         user: "U0BOB",
-        text: `<@${BOT_USER_ID}> when should i start training stuff`,
+        text: `<@${BOT_USER_ID}> when should i start training algos`,
         ts: "13.1",
       }),
     );

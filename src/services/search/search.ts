@@ -2,6 +2,7 @@ import Fuse from "fuse.js";
 import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import { displayText } from "../knowledge-base/knowledge-base.ts";
 import type { Entry, EntryKind } from "../knowledge-base/schema.ts";
+import { type EverydayShare, readEverydayEnglish } from "./everyday.ts";
 import { asksForATask, type Keyword, stem, TextAnalyzer } from "./text.ts";
 
 /** One hit, best first in a result list. */
@@ -38,9 +39,14 @@ export interface SearchSignals {
   known: number;
   /** The message asks the bot to do something rather than asking a question. */
   task: boolean;
+  /**
+   * How much more common the question's most telling word is in the knowledge base than in
+   * everyday English (log10 of the ratio of the two shares; -9 when no word is known).
+   */
+  anchor: number;
 }
 
-const NO_SIGNALS: SearchSignals = { score: 0, coverage: 0, known: 0, task: false };
+const NO_SIGNALS: SearchSignals = { score: 0, coverage: 0, known: 0, task: false, anchor: -9 };
 
 export interface SearchOptions {
   /** At most this many hits (default 3). */
@@ -64,7 +70,10 @@ export interface SearchTuning {
    * since the edit distance decides.
    */
   typoThreshold: number;
-  /** Weight of a word the knowledge base has never seen, as a share of the rarest word's. */
+  /**
+   * Weight of a word the knowledge base has never seen but everyone says ("guitar"), as a share
+   * of the rarest word's; `unknownRareWeight` for one nobody says (a name, jargon we lack).
+   */
   unknownWordWeight: number;
   /** How strongly an entry's length dampens its score (BM25's b, over short fields only). */
   lengthDamping: number;
@@ -88,6 +97,21 @@ export interface SearchTuning {
    */
   minKnown: number;
   unknownTopicScore: number;
+  /**
+   * A question none of whose words is at least 10^minAnchor times more common in the knowledge
+   * base than in everyday English ("tips for a first date", "how do vaccines work") only shares
+   * everyday words with us: it is declined unless the best hit scores `unanchoredScore`.
+   */
+  minAnchor: number;
+  unanchoredScore: number;
+  /**
+   * A question word's weight is scaled by how much more at home it is here than in everyday
+   * English: `everydayFloor` at a specificity of `everydayLow` or less, 1 from `everydayHigh`.
+   */
+  everydayFloor: number;
+  everydayLow: number;
+  everydayHigh: number;
+  unknownRareWeight: number;
   /** A hit below this score is never offered as "Did you mean…?". */
   minSuggestScore: number;
   /** …nor one scoring less than this share of the best hit's. */
@@ -99,7 +123,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   minScore: 0.2,
   strongScore: 0.2,
   typoThreshold: 0.5,
-  unknownWordWeight: 0.8,
+  unknownWordWeight: 1,
   lengthDamping: 0,
   typoCacheSize: 10_000,
   bodyWeight: 0.3,
@@ -108,7 +132,13 @@ export const DEFAULT_TUNING: SearchTuning = {
   rerankDepth: 20,
   minKnown: 0.6,
   unknownTopicScore: 0.25,
-  minSuggestScore: 0.15,
+  minAnchor: 1.4,
+  unanchoredScore: 0.5,
+  everydayFloor: 0.5,
+  unknownRareWeight: 0.4,
+  everydayLow: -0.5,
+  everydayHigh: 2.5,
+  minSuggestScore: 0.14,
   suggestShare: 0.6,
 };
 
@@ -251,7 +281,10 @@ function nameKey(kws: readonly Keyword[]): string {
 
 /** A query word resolved to index terms, with how well each matches (1 = exactly). */
 interface ResolvedWord {
+  /** The word's weight in the question: its rarity here, less for an everyday word. */
   idf: number;
+  /** How much an everyday word's matches count (1 for a word at home in the knowledge base). */
+  scale: number;
   expansions: Array<{ term: string; quality: number }>;
 }
 
@@ -283,6 +316,10 @@ export class Search {
   private lengthNorm = new Float64Array(0);
   private maxIdf = 0;
   private vocabulary: string[] = [];
+  /** log10 of how much more common each term is in the knowledge base than in everyday English. */
+  private specificity = new Map<string, number>();
+  /** Everyday English word shares, read at the first build. */
+  private everyday: EverydayShare | undefined;
   /** Character pairs ("^i", "in", … "w$") → indexes into `vocabulary`, to shortlist typo candidates. */
   private pairs = new Map<string, number[]>();
   private surfaceToTerm = new Map<string, string>();
@@ -359,6 +396,8 @@ export class Search {
   private build(): void {
     const lists = new Map<string, Array<{ doc: number; weight: number; bodyOnly: boolean }>>();
     const surfaceToTerm = new Map<string, string>(this.analyzer.surfaces);
+    const termCounts = new Map<string, number>();
+    let termTotal = 0;
     const names = new Map<string, number[]>();
     const phrasings: string[][][] = [];
     const lengths: number[] = [];
@@ -378,6 +417,8 @@ export class Search {
         const kws = this.analyzer.keywords(text);
         kws.forEach((kw, i) => {
           add(kw.stem, weight, inBody);
+          termCounts.set(kw.stem, (termCounts.get(kw.stem) ?? 0) + 1);
+          termTotal++;
           if (!surfaceToTerm.has(kw.word)) surfaceToTerm.set(kw.word, kw.stem);
           // Word pairs from names and phrasings only: a body's pairs are many and say little.
           const next = inBody ? undefined : kws[i + 1];
@@ -441,6 +482,14 @@ export class Search {
     this.lengthNorm = Float64Array.from(lengths, (len) => 1 / (1 - b + (b * len) / avg));
     this.surfaceToTerm = surfaceToTerm;
     this.vocabulary = vocabulary;
+    this.everyday ??= readEverydayEnglish();
+    const everyday = this.everyday;
+    this.specificity = new Map(
+      [...termCounts].map(([term, count]) => [
+        term,
+        Math.log10(count / termTotal / everyday(term)),
+      ]),
+    );
     this.pairs = pairs;
     this.names = names;
     this.phrasings = phrasings;
@@ -519,7 +568,7 @@ export class Search {
         const partial = word.idf * bodyCoverage;
         for (let i = 0; i < list.docs.length; i++) {
           const doc = list.docs[i] as number;
-          const value = idf * (list.weights[i] as number) * quality;
+          const value = idf * (list.weights[i] as number) * quality * word.scale;
           if (wordSeen[doc] !== wordRound) {
             wordSeen[doc] = wordRound;
             wordBest[doc] = value;
@@ -599,6 +648,10 @@ export class Search {
       coverage: Math.min(1, top?.coverage ?? 0),
       known: knownIdf / totalIdf,
       task: asksForATask(query),
+      anchor: resolved.reduce((best, r) => {
+        const term = r.expansions[0]?.term;
+        return term === undefined ? best : Math.max(best, this.specificity.get(term) ?? -9);
+      }, -9),
     };
     const answered = top !== undefined && this.confident(signals);
     const hits = ranked.slice(0, limit).map(({ doc, score }) => {
@@ -658,10 +711,11 @@ export class Search {
   }
 
   /** The decline rule: is the best hit good enough to show as the answer? */
-  private confident({ score, coverage, known, task }: SearchSignals): boolean {
+  private confident({ score, coverage, known, task, anchor }: SearchSignals): boolean {
     if (task) return false;
     const { minCoverage, minScore, strongScore, minKnown, unknownTopicScore } = this.tuning;
     if (known < minKnown && score < unknownTopicScore) return false;
+    if (anchor < this.tuning.minAnchor && score < this.tuning.unanchoredScore) return false;
     return (coverage >= minCoverage && score >= minScore) || score >= strongScore;
   }
 
@@ -688,18 +742,46 @@ export class Search {
   /** Maps a query word to index terms: its stem when known, else its nearest vocabulary words. */
   private resolve(word: string, wordStem: string): ResolvedWord {
     if (this.postings.has(wordStem)) {
+      const scale = this.everydayScale(wordStem);
       return {
-        idf: this.idf.get(wordStem) ?? this.maxIdf,
+        idf: (this.idf.get(wordStem) ?? this.maxIdf) * scale,
+        scale,
         expansions: [{ term: wordStem, quality: 1 }],
       };
     }
     // Words under 5 letters are not corrected: "rain" is one letter from "train" and "main".
     const expansions = word.length >= 5 ? this.typos(word) : [];
-    const idf =
-      expansions.length > 0
-        ? Math.max(...expansions.map((e) => this.idf.get(e.term) ?? 0))
-        : this.maxIdf * this.tuning.unknownWordWeight;
-    return { idf, expansions };
+    if (expansions.length === 0) {
+      return { idf: this.maxIdf * this.unknownWeight(wordStem), scale: 1, expansions };
+    }
+    const scale = this.everydayScale((expansions[0] as { term: string }).term);
+    const idf = Math.max(...expansions.map((e) => this.idf.get(e.term) ?? 0)) * scale;
+    return { idf, scale, expansions };
+  }
+
+  /**
+   * A word we do not know that everyone says ("guitar", "cousin") is a sign the question is about
+   * something else, and weighs `unknownWordWeight`; one nobody says (a name, a typo too far gone,
+   * jargon we lack) weighs only `unknownRareWeight`, so it does not sink a strong match.
+   */
+  private unknownWeight(wordStem: string): number {
+    const { unknownWordWeight, unknownRareWeight } = this.tuning;
+    const share = Math.log10(this.everyday?.(wordStem) ?? 1e-9);
+    const ramp = Math.min(1, Math.max(0, (share - -7) / (-5 - -7)));
+    return unknownRareWeight + (unknownWordWeight - unknownRareWeight) * ramp;
+  }
+
+  /**
+   * An everyday word ("said", "friday", "big") weighs less than one at home in the knowledge base
+   * ("leetcode", "recruiter"): from `everydayFloor` at `everydayLow` specificity up to 1 at
+   * `everydayHigh`.
+   */
+  private everydayScale(term: string): number {
+    const { everydayFloor, everydayLow, everydayHigh } = this.tuning;
+    if (everydayFloor >= 1) return 1;
+    const spec = this.specificity.get(term) ?? everydayHigh;
+    const ramp = Math.min(1, Math.max(0, (spec - everydayLow) / (everydayHigh - everydayLow)));
+    return everydayFloor + (1 - everydayFloor) * ramp;
   }
 
   private typos(word: string): ResolvedWord["expansions"] {
@@ -745,6 +827,8 @@ export class Search {
       // "presenting").
       const errors = editDistance(word, hit.item);
       if (errors > allowedErrors) continue;
+      // Two slips never include the first letter ("vaccines" is not "machines").
+      if (errors > 1 && hit.item[0] !== word[0]) continue;
       const term = this.surfaceToTerm.get(hit.item) ?? stem(hit.item);
       const quality = 1 - errors / word.length;
       if (quality > (best.get(term) ?? 0)) best.set(term, quality);

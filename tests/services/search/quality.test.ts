@@ -8,15 +8,18 @@ import {
 } from "../../../src/services/search/evaluation.ts";
 import { createSearch, type Search } from "../../../src/services/search/search.ts";
 
-// Two splits of one evaluation set written by someone who never saw the knowledge base: the test
-// split was written first and is never looked at while tuning; only its figures are printed.
+// Two splits of one evaluation set written by people who never saw the knowledge base: the test
+// split was written first and is never looked at while tuning; only its figures are printed. The
+// tuning split also holds a second and a third writer's questions (session 3), so rules are
+// calibrated on more than one person's way of asking.
 const tune = readEvalSet(new URL("./eval/tune.yml", import.meta.url));
 const test = readEvalSet(new URL("./eval/test.yml", import.meta.url));
 
-// Measured 0.843 / 0.906 / 0.780 / 0.039 with the student phrasings and the decline rule calibrated
-// on the tuning split. Answering many more questions cost some out-of-scope declines (0.840 before):
-// a trade-off reported in the README, held here so it gets no worse.
-const FLOOR = { top1: 0.82, top3: 0.88, declined: 0.76, wronglyDeclined: 0.06 };
+// Measured 0.835 / 0.913 / 0.860 / 0.039 once search compared the question's words with everyday
+// English (declining questions that only share everyday words with us, and weighing everyday
+// chatter less); before it, 0.843 / 0.906 / 0.780 / 0.039. Calibrated on the tuning split only;
+// held here so it gets no worse.
+const FLOOR = { top1: 0.82, top3: 0.88, declined: 0.84, wronglyDeclined: 0.06 };
 
 const norm = (s: string) =>
   s
