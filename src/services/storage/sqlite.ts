@@ -99,12 +99,13 @@ class Connection {
 }
 
 /**
- * The SQLite store: a connection of its own for reads (one prepared statement), and one for writes:
- * `claim` (an `INSERT … ON CONFLICT DO UPDATE … WHERE expired` statement, one for the claims
- * made alongside it) and `update` (a `BEGIN IMMEDIATE` transaction) are atomic between processes sharing the file. Plain writes go
- * through that connection too: a write on keyv's connection would wait on this process's own
- * transactions in SQLite's busy handler (sleeping up to 100 ms at a time). Rows stay exactly as
- * keyv writes them (same table, key prefix and serialization), so keyv reads them.
+ * The SQLite store: a connection of its own for reads (one prepared statement), and one for
+ * writes: `claim` (an `INSERT … ON CONFLICT DO UPDATE … WHERE expired` statement, one for the
+ * claims made alongside it) and `update` (a `BEGIN IMMEDIATE` transaction) are atomic between
+ * processes sharing the file. Plain writes go through that connection too: a write on keyv's
+ * connection would wait on this process's own transactions in SQLite's busy handler (sleeping up
+ * to 100 ms at a time). Rows stay exactly as keyv writes them (same table, key prefix and
+ * serialization), so keyv reads them.
  */
 class SqliteStore extends KeyvStore {
   /** One transaction at a time on the store's own connection. */
