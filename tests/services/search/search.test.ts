@@ -312,6 +312,21 @@ describe("declining questions mostly about something else", () => {
       guitar.signals.known,
     );
   });
+  it("does not read a correctly spelled everyday word as a typo of one of ours", () => {
+    // "grapes" is one letter from "grades" (read as GPA), but it is a word in its own right.
+    const grapes = search.search("can dogs eat grapes");
+    expect(grapes.answered).toBe(false);
+    expect(grapes.hits.map((h) => h.id)).not.toContain("gpa-matter");
+    // A real typo still is one.
+    expect(search.search("how do i prepare for a tecnical screen").hits[0]?.id).toBe(
+      "technical-screen",
+    );
+  });
+  it("reads a month as a question about timing", () => {
+    expect(search.search("its march and i have nothing lined up for summer").hits[0]?.id).toBe(
+      "late-in-season",
+    );
+  });
   it("does not correct a word by changing its first letter and another", () => {
     // "vaccines" is two letters from "machines", but nobody mistypes both.
     expect(search.search("how do vaccines work").answered).toBe(false);
