@@ -22,6 +22,7 @@ import {
 import { withListings } from "./listeners/listings/tick.ts";
 import { oauthAppOptions } from "./listeners/oauth/index.ts";
 import { Organizers } from "./listeners/organizers.ts";
+import { consoleLogger, redactingLogger } from "./logging.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
 
@@ -111,7 +112,9 @@ export function createSlackApp(
   services: Services,
   options: SlackAppOptions = {},
 ): RunningApp {
-  const { logger } = options;
+  // One logger for Bolt, its receiver and the OAuth installer's Web API client, with secrets
+  // redacted: at LOG_LEVEL=debug the client would otherwise print the OAuth client secret.
+  const logger = redactingLogger(options.logger ?? consoleLogger(LEVELS[config.logLevel]));
   let ready = false;
   let started = false;
   let stopCron: (() => Promise<void>) | undefined;
@@ -141,7 +144,7 @@ export function createSlackApp(
       ? {}
       : { authorize: installedWorkspaceOnly(config.botToken as string, () => installation) }),
     logLevel: LEVELS[config.logLevel],
-    ...(logger ? { logger } : {}),
+    logger,
     // Not used by any listener; Bolt's default conversation store costs ~25% of throughput.
     convoStore: false as const,
     clientOptions,
@@ -153,7 +156,7 @@ export function createSlackApp(
       port: config.port,
       customRoutes: [healthz],
       logLevel: common.logLevel,
-      ...(logger ? { logger } : {}),
+      logger,
       // With our own receiver, the install pages' OAuth calls get SLACK_API_URL from here.
       ...(oauth
         ? { ...oauth, installerOptions: { ...oauth.installerOptions, clientOptions } }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { eventCallback, sendCommand, sendEvent } from "../../src/dev/slack-requests.ts";
-import { type StandInWorkspace, WORKSPACES } from "../../src/dev/slack-stand-in.ts";
+import { CLIENT_SECRET, type StandInWorkspace, WORKSPACES } from "../../src/dev/slack-stand-in.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { commandReply } from "../helpers/replies.ts";
 
@@ -59,6 +59,15 @@ describe("many workspaces: Add to Slack (OAuth v2) against the stand-in", () => 
     expect(href.searchParams.get("scope")).toContain("chat:write");
     expect(href.searchParams.get("state")).toBeTruthy();
     expect(page.headers.get("set-cookie")).toContain(href.searchParams.get("state"));
+  });
+
+  it("never writes the client secret to the log, even at debug level", async () => {
+    // The harness's logger keeps every level; the Web API client logs each request body at debug.
+    await install(h.base, ONE.teamId);
+    const log = h.logger.lines.join("\n");
+    expect(log).toContain("oauth.v2.access");
+    expect(log).toContain('"client_secret":"[[REDACTED]]"');
+    expect(log).not.toContain(CLIENT_SECRET);
   });
 
   it("installs in a workspace, stores its token encrypted, and says what to do next", async () => {

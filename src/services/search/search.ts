@@ -320,6 +320,8 @@ export class Search {
   private specificity = new Map<string, number>();
   /** Everyday English word shares, read at the first build. */
   private everyday: EverydayShare | undefined;
+  /** The share the table gives a word it does not list. */
+  private everydayUnseen = 0;
   /** Character pairs ("^i", "in", … "w$") → indexes into `vocabulary`, to shortlist typo candidates. */
   private pairs = new Map<string, number[]>();
   private surfaceToTerm = new Map<string, string>();
@@ -483,6 +485,7 @@ export class Search {
     this.surfaceToTerm = surfaceToTerm;
     this.vocabulary = vocabulary;
     this.everyday ??= readEverydayEnglish();
+    this.everydayUnseen = this.everyday("");
     const everyday = this.everyday;
     this.specificity = new Map(
       [...termCounts].map(([term, count]) => [
@@ -749,14 +752,20 @@ export class Search {
         expansions: [{ term: wordStem, quality: 1 }],
       };
     }
-    // Words under 5 letters are not corrected: "rain" is one letter from "train" and "main".
-    const expansions = word.length >= 5 ? this.typos(word) : [];
+    // Words under 5 letters are not corrected: "rain" is one letter from "train" and "main". Nor
+    // is a word of everyday English: "grapes" is not a typo of "grades".
+    const expansions = word.length >= 5 && !this.isEverydayWord(wordStem) ? this.typos(word) : [];
     if (expansions.length === 0) {
       return { idf: this.maxIdf * this.unknownWeight(wordStem), scale: 1, expansions };
     }
     const scale = this.everydayScale((expansions[0] as { term: string }).term);
     const idf = Math.max(...expansions.map((e) => this.idf.get(e.term) ?? 0)) * scale;
     return { idf, scale, expansions };
+  }
+
+  /** A word listed in everyday English ("march", "grapes"): spelled right, so not a typo of ours. */
+  private isEverydayWord(wordStem: string): boolean {
+    return (this.everyday?.(wordStem) ?? 0) > this.everydayUnseen;
   }
 
   /**

@@ -188,7 +188,9 @@ export class TextAnalyzer {
  * these honestly (with the closest entries as suggestions) instead of answering something else.
  */
 const TASK_REQUEST =
-  /^(?:(?:pls|please|plz|ok|hey|yo|can you|could you|can u|could u|would you|will you)\s+)*(?:write|rewrite|build|make|create|generate|draw|summari[sz]e|translate|fix|debug|solve|calculate|compute|set|book|code|implement|diagnose|finish|complete|proofread|grade)\s+(?:me|my|this|these|that|the|a|an|it|up|out|us|all)\b(?! (?:resume|cv|portfolio|github|linkedin)\b)/;
+  /^(?:(?:pls|please|plz|ok|hey|yo|just|now|also|can you|could you|can u|could u|would you|will you|i need you to|i want you to|go ahead and)\s+)*(?:write|rewrite|build|make|create|generate|draw|summari[sz]e|translate|fix|debug|solve|calculate|compute|set|book|code|implement|diagnose|finish|complete|proofread|grade|train|run|send|paste)\s+(?:me|my|this|these|that|the|a|an|it|up|out|us|all|your|some|today'?s)\b(?! (?:resume|cv|portfolio|github|linkedin)\b)/;
+/** "what's wrong with my code": debugging their code, not a question about internships. */
+const DEBUG_MY_CODE = /\bwhats? wrong (?:with|w\/?) (?:my|this) (?:code|script|program|model)\b/;
 const HOMEWORK =
   /\b(?:do|finish|solve|answer)\s+(?:my|this|these)\s+(?:hw|homework|assignment|exam|quiz|test)\b|\bhelp me cheat\b/;
 /** A pasted error message or stack trace: debugging code is not what the bot does. */
@@ -209,6 +211,7 @@ export function asksForATask(text: string): boolean {
   return (
     clauses.some((clause) => TASK_REQUEST.test(clause)) ||
     HOMEWORK.test(plain) ||
+    DEBUG_MY_CODE.test(plain.replace(/[’']/g, "")) ||
     ERROR_TRACE.test(text)
   );
 }

@@ -10,16 +10,16 @@ import { createSearch, type Search } from "../../../src/services/search/search.t
 
 // Two splits of one evaluation set written by people who never saw the knowledge base: the test
 // split was written first and is never looked at while tuning; only its figures are printed. The
-// tuning split also holds a second and a third writer's questions (session 3), so rules are
-// calibrated on more than one person's way of asking.
+// tuning split also holds three more writers' questions (session 3), so rules are calibrated on
+// more than one person's way of asking.
 const tune = readEvalSet(new URL("./eval/tune.yml", import.meta.url));
 const test = readEvalSet(new URL("./eval/test.yml", import.meta.url));
 
-// Measured 0.835 / 0.913 / 0.860 / 0.039 once search compared the question's words with everyday
-// English (declining questions that only share everyday words with us, and weighing everyday
-// chatter less); before it, 0.843 / 0.906 / 0.780 / 0.039. Calibrated on the tuning split only;
-// held here so it gets no worse.
-const FLOOR = { top1: 0.82, top3: 0.88, declined: 0.84, wronglyDeclined: 0.06 };
+// Session 3 moved 0.843 / 0.906 / 0.780 / 0.039 to 0.827 / 0.913 / 0.860 / 0.039: search now
+// compares the question's words with everyday English (declining questions that only share
+// everyday words with us, weighing everyday chatter less); 18 new entries for gaps students' questions
+// found cost one top-1 here. Calibrated on the tuning split only; held so it gets no worse.
+const FLOOR = { top1: 0.82, top3: 0.9, declined: 0.84, wronglyDeclined: 0.05 };
 
 const norm = (s: string) =>
   s

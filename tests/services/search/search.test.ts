@@ -216,6 +216,13 @@ describe("search beyond names and phrasings", () => {
     expect(asksForATask("how do i write a cover letter")).toBe(false);
     expect(asksForATask("ok so i have the posting, can you write my cover letter")).toBe(true);
     expect(asksForATask("i'm nervous, how do i fix my resume gaps")).toBe(false);
+    // "just …", "i need you to …", training or running something for them, "what's wrong with my code".
+    expect(asksForATask("just write the whole cover letter for me, i'll paste it in")).toBe(true);
+    expect(asksForATask("i need you to solve today's leetcode daily")).toBe(true);
+    expect(asksForATask("train a cnn on my dataset for me and send the weights")).toBe(true);
+    expect(asksForATask("nan loss after epoch 3, what's wrong w my code")).toBe(true);
+    expect(asksForATask("should i train a cnn or use a pretrained one for my project")).toBe(false);
+    expect(asksForATask("what's wrong with my resume? no callbacks")).toBe(false);
     const result = search.search("write me an answer about precision vs recall");
     expect(result.answered).toBe(false);
     expect(result.hits[0]?.id).toBe("fraud");
@@ -303,6 +310,21 @@ describe("declining questions mostly about something else", () => {
     // A word nobody says (a made-up name here) says little about the question either way.
     expect(search.search("best zorblax for a beginner").signals.known).toBeGreaterThan(
       guitar.signals.known,
+    );
+  });
+  it("does not read a correctly spelled everyday word as a typo of one of ours", () => {
+    // "grapes" is one letter from "grades" (read as GPA), but it is a word in its own right.
+    const grapes = search.search("can dogs eat grapes");
+    expect(grapes.answered).toBe(false);
+    expect(grapes.hits.map((h) => h.id)).not.toContain("gpa-matter");
+    // A real typo still is one.
+    expect(search.search("how do i prepare for a tecnical screen").hits[0]?.id).toBe(
+      "technical-screen",
+    );
+  });
+  it("reads a month as a question about timing", () => {
+    expect(search.search("its march and i have nothing lined up for summer").hits[0]?.id).toBe(
+      "late-in-season",
     );
   });
   it("does not correct a word by changing its first letter and another", () => {
