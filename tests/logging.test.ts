@@ -30,4 +30,13 @@ describe("logging", () => {
       `error failed: ${error.stack}`,
     ]);
   });
+
+  it("drops what is below the inner logger's level without passing it on", () => {
+    const inner = memoryLogger();
+    inner.getLevel = () => "info" as never;
+    const logger = redactingLogger(inner);
+    logger.debug('http request body: {"client_secret":"abc123"}');
+    logger.info("client_secret=abc123");
+    expect(inner.lines).toEqual(["info client_secret=[[REDACTED]]"]);
+  });
 });
