@@ -119,7 +119,7 @@ export function createSlackApp(
   let started = false;
   let stopCron: (() => Promise<void>) | undefined;
   const inFlight = new Set<Promise<unknown>>();
-  const admission = new Admission(options.maxInFlight);
+  const admission = new Admission(options.maxInFlight, options.timers ?? realTimers);
   const healthz: CustomRoute = {
     path: "/healthz",
     method: ["GET"],

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Admission } from "../src/admission.ts";
+import { ManualTimers } from "./helpers/manual-timers.ts";
 
 /** A server whose requests are answered only when the test says so. */
 async function heldServer(admission: Admission) {
@@ -36,7 +37,8 @@ describe("admission of requests (back-pressure)", () => {
   });
 
   it("works on at most `limit` requests at once; the next starts when one is answered, in arrival order", async () => {
-    const admission = new Admission(2);
+    const timers = new ManualTimers();
+    const admission = new Admission(2, timers);
     const s = await heldServer(admission);
     close = s.close;
     const replies = ["/a", "/b", "/c", "/d"].map((p) => s.post(p));
@@ -52,6 +54,8 @@ describe("admission of requests (back-pressure)", () => {
       200, 200, 200, 200,
     ]);
     expect(admission.busy).toBe(0);
+    // No request is left to start late.
+    expect(timers.pending).toBe(0);
   });
 
   it("counts work that goes on after a request was answered (an event's reply after its ack)", async () => {
@@ -100,5 +104,23 @@ describe("admission of requests (back-pressure)", () => {
     await vi.waitFor(() => expect(s.seen()).toEqual(["/c"]));
     s.answer("/c");
     expect((await next).status).toBe(200);
+  });
+
+  it("starts a request that waited a second anyway, over the bound, so Slack still gets its ack in time", async () => {
+    const timers = new ManualTimers();
+    const admission = new Admission(1, timers, 1000);
+    const s = await heldServer(admission);
+    close = s.close;
+    // Work that does not end soon (say, a reply Slack keeps rate-limiting).
+    void s.post("/stuck").catch(() => undefined);
+    const late = s.post("/late");
+    await vi.waitFor(() => expect(admission.queued).toBe(1));
+    timers.advance(999);
+    expect(admission.queued).toBe(1);
+    expect(s.seen()).toEqual(["/stuck"]);
+    timers.advance(1);
+    await vi.waitFor(() => expect(s.seen()).toEqual(["/stuck", "/late"]));
+    s.answer("/late");
+    expect((await late).status).toBe(200);
   });
 });
