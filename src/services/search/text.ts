@@ -192,9 +192,14 @@ const TASK_REQUEST =
 /** "what's wrong with my code": debugging their code, not a question about internships. */
 const DEBUG_MY_CODE = /\bwhats? wrong (?:with|w\/?) (?:my|this) (?:code|script|program|model)\b/;
 const HOMEWORK =
-  /\b(?:do|finish|solve|answer)\s+(?:my|this|these)\s+(?:hw|homework|assignment|exam|quiz|test)\b|\bhelp me cheat\b/;
+  /\b(?:do|finish|solve|answer)\s+(?:my|this|these)\s+(?:hw|homework|assignment|exam|quiz|test)\b|\bhelp me cheat\b|\b(?:give|send|tell) me (?:the )?answers\b|\banswers? (?:to|for) (?:problem|question|q|#)\s?\d/;
+/** A bare "pls fix" or "fix it pls" closing a message that pasted something. */
+const BARE_REQUEST =
+  /^(?:pls|please|plz|can you|can u|could you)\s+(?:fix|debug|solve)(?:\s+(?:it|this|that))?$|^(?:fix|debug|solve) (?:it|this|that) (?:pls|please|plz)$/;
 /** A pasted error message or stack trace: debugging code is not what the bot does. */
 const ERROR_TRACE = /\b[A-Z]\w*(?:Error|Exception):|Traceback \(most recent call last\)/;
+/** "here's the traceback": the error follows, to be debugged. */
+const PASTED_ERROR = /\bhere'?s the (?:traceback|stack ?trace|error)\b/;
 
 /**
  * True when a message asks the bot to do something (write, fix, solve…) or pastes an error,
@@ -209,9 +214,10 @@ export function asksForATask(text: string): boolean {
   // Each clause on its own: "i think i have anxiety, can u diagnose me" ends with a request.
   const clauses = plain.split(/[.,;:!?]\s*/);
   return (
-    clauses.some((clause) => TASK_REQUEST.test(clause)) ||
+    clauses.some((clause) => TASK_REQUEST.test(clause) || BARE_REQUEST.test(clause.trim())) ||
     HOMEWORK.test(plain) ||
     DEBUG_MY_CODE.test(plain.replace(/[’']/g, "")) ||
-    ERROR_TRACE.test(text)
+    ERROR_TRACE.test(text) ||
+    PASTED_ERROR.test(plain)
   );
 }

@@ -223,6 +223,12 @@ describe("search beyond names and phrasings", () => {
     expect(asksForATask("nan loss after epoch 3, what's wrong w my code")).toBe(true);
     expect(asksForATask("should i train a cnn or use a pretrained one for my project")).toBe(false);
     expect(asksForATask("what's wrong with my resume? no callbacks")).toBe(false);
+    expect(asksForATask("loss goes to nan, here's the traceback, pls fix")).toBe(true);
+    expect(asksForATask("my final is tomorrow, can u just give me the answers")).toBe(true);
+    expect(asksForATask("whats the answer to problem 3 on my hw")).toBe(true);
+    expect(asksForATask("how many questions are on the amazon oa")).toBe(false);
+    expect(asksForATask("answers to q3 of the worksheet pls")).toBe(true);
+    expect(asksForATask("how do i answer 'why this company'")).toBe(false);
     const result = search.search("write me an answer about precision vs recall");
     expect(result.answered).toBe(false);
     expect(result.hits[0]?.id).toBe("fraud");
