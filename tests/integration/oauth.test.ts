@@ -53,6 +53,8 @@ describe("many workspaces: Add to Slack (OAuth v2) against the stand-in", () => 
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(html).toContain("Add to Slack");
     expect(html).toContain("kept for 30 days");
+    for (const data of ["tracked applications", "mock-interview pairs", "followed listings"])
+      expect(html).toContain(data);
     const href = new URL(unescapeHtml(/id="add-to-slack" href="([^"]+)"/.exec(html)?.[1] ?? ""));
     expect(href.origin).toBe(new URL(h.slack.apiUrl).origin);
     expect(href.searchParams.get("client_id")).toBe("1111111111.2222222222");

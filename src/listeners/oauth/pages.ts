@@ -5,7 +5,7 @@
 
 /** What happens to a workspace's data after an uninstall (said on the install page and README). */
 export const RETENTION_NOTE =
-  "If you uninstall InternPrep (or revoke its token), its token for your workspace is deleted at once and weekly nudges stop. Checklist ticks, deadlines, nudge schedules and unanswered questions are kept for 30 days, so installing it again within that time brings them back, and are then removed for good.";
+  "If you uninstall InternPrep (or revoke its token), its token for your workspace is deleted at once and weekly nudges stop. The rest of your workspace's data (checklist ticks, tracked applications, deadlines, nudge schedules, mock-interview pairs, followed listings and the listings posted, unanswered questions, learned phrasings and 👎 questions) is kept for 30 days, so installing it again within that time brings it back, and is then removed for good.";
 
 export function escapeHtml(text: string): string {
   return text
