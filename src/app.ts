@@ -46,9 +46,13 @@ try {
   await prepareServices(services);
   const running = createSlackApp(config, services);
   await running.start();
-  // The search index (~250 ms) is built just after start-up, not before it: a question arriving
-  // meanwhile waits for it, well within Slack's 3 s.
-  setImmediate(() => services.search.prepare());
+  // The search index (~250 ms) is built just after start-up, in slices that let /healthz and
+  // acks through: a question arriving meanwhile finishes the build, well within Slack's 3 s.
+  setImmediate(() => {
+    services.search
+      .prepare()
+      .catch((error: unknown) => running.app.logger.error("building the search index:", error));
+  });
   running.app.logger.info(
     config.mode === "http"
       ? `InternPrep is running (HTTP) on port ${config.port}: POST /slack/events, GET /healthz${config.oauth ? ", GET /slack/install" : ""}`

@@ -241,13 +241,19 @@ export function createSlackApp(
       if (startupClient) installation = await checkBotToken(startupClient);
       started = true;
       const server = await (config.mode === "http" ? app.start(config.port) : app.start());
-      if (options.cron !== false)
-        stopCron = startNudgeCron(
-          withListings(tickJobs(services), services.listings, app.logger),
-          app.logger,
-          () => services.followUps.tick(new Date(services.clock.now())),
-        );
       ready = true;
+      // The nudge tick (first run at the next minute) is scheduled on the next turn of the event
+      // loop, so the ~60 ms node-cron spends setting up time zones does not hold up the first
+      // /healthz or request; not at all if the app is stopped first.
+      if (options.cron !== false)
+        setImmediate(() => {
+          if (!ready) return;
+          stopCron = startNudgeCron(
+            withListings(tickJobs(services), services.listings, app.logger),
+            app.logger,
+            () => services.followUps.tick(new Date(services.clock.now())),
+          );
+        });
       const address = server instanceof Server ? server.address() : null;
       return { port: typeof address === "object" && address ? address.port : undefined };
     },

@@ -345,6 +345,11 @@ export class Search {
     touched: Int32Array;
   };
 
+  /** A build `prepare` has under way, when there is one. */
+  private pending: Generator<void, void> | undefined;
+  /** Counts changes to the learned phrasings, so a build knows whether it missed one. */
+  private version = 0;
+
   constructor(kb: KnowledgeBase, tuning: Partial<SearchTuning> = {}) {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
     this.analyzer = new TextAnalyzer(kb.synonyms);
@@ -357,13 +362,29 @@ export class Search {
   }
 
   /**
-   * Builds the index now if it is not built yet, so the first question does not wait for it.
+   * Builds the index now if it is not built yet, so the first question does not wait for it. It
+   * works in slices of a few milliseconds and lets the event loop run between them, so the app
+   * answers /healthz and acks requests meanwhile; a question that comes before it is done
+   * finishes the build at once and is answered.
    *
    * @example
    * setImmediate(() => search.prepare()); // just after the app starts listening
    */
-  prepare(): void {
-    if (this.stale) this.build();
+  async prepare(sliceMs = 10): Promise<void> {
+    if (!this.stale || this.pending) return;
+    const steps = this.buildSteps();
+    this.pending = steps;
+    let until = performance.now() + sliceMs;
+    while (this.pending === steps) {
+      if (steps.next().done) {
+        this.pending = undefined;
+        return;
+      }
+      if (performance.now() >= until) {
+        await new Promise((resolve) => setImmediate(resolve));
+        until = performance.now() + sliceMs;
+      }
+    }
   }
 
   /**
@@ -381,6 +402,7 @@ export class Search {
     if (list.includes(text)) return;
     list.push(text);
     this.learned.set(doc, list);
+    this.version++;
     this.stale = true;
   }
 
@@ -392,10 +414,22 @@ export class Search {
     const next = list.filter((p) => p !== phrasing.trim());
     if (next.length === list.length) return;
     this.learned.set(doc as number, next);
+    this.version++;
     this.stale = true;
   }
 
+  /** Builds the index at once, carrying on from a build `prepare` has under way. */
   private build(): void {
+    const steps = this.pending ?? this.buildSteps();
+    this.pending = undefined;
+    while (!steps.next().done) {
+      // each step indexes one entry
+    }
+  }
+
+  /** The index build, one entry per step (see `prepare`). */
+  private *buildSteps(): Generator<void, void> {
+    const version = this.version;
     const lists = new Map<string, Array<{ doc: number; weight: number; bodyOnly: boolean }>>();
     const surfaceToTerm = new Map<string, string>(this.analyzer.surfaces);
     const termCounts = new Map<string, number>();
@@ -404,7 +438,8 @@ export class Search {
     const phrasings: string[][][] = [];
     const lengths: number[] = [];
     const { bodyWeight } = this.tuning;
-    this.docs.forEach((entry, doc) => {
+    for (const [doc, entry] of this.docs.entries()) {
+      yield;
       // Summed over fields, then saturated (as BM25 does with term frequency): a word in the title
       // and in three phrasings counts more than once, but never swamps the other words.
       const terms = new Map<string, { sum: number; bodyOnly: boolean }>();
@@ -455,7 +490,7 @@ export class Search {
         owners.push(doc);
         names.set(key, owners);
       }
-    });
+    }
     const n = this.docs.length;
     const idf = new Map<string, number>();
     const postings = new Map<string, Postings>();
@@ -497,7 +532,8 @@ export class Search {
     this.names = names;
     this.phrasings = phrasings;
     this.typoCache.clear();
-    this.stale = false;
+    // A phrasing learned while the build was under way may have missed it: build again.
+    this.stale = this.version !== version;
   }
 
   /**

@@ -255,6 +255,53 @@ describe("search over the bundled knowledge base", () => {
   });
 });
 
+describe("building the index without holding up the app", () => {
+  let kb: KnowledgeBase;
+  beforeAll(async () => {
+    kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
+  });
+  const question = "how early should I apply?";
+
+  it("lets the event loop run between slices, and answers the same once done", async () => {
+    const search = createSearch(kb);
+    const reference = createSearch(kb).search(question);
+    let turns = 0;
+    const tick = () => {
+      turns++;
+      if (!done) setImmediate(tick);
+    };
+    let done = false;
+    setImmediate(tick);
+    await search.prepare(0); // a slice of 0 ms: yield after every entry
+    done = true;
+    expect(turns).toBeGreaterThan(100); // the loop ran hundreds of times while it built
+    expect(search.search(question)).toEqual(reference);
+  });
+
+  it("a question asked while it builds finishes the build and is answered right", async () => {
+    const search = createSearch(kb);
+    const building = search.prepare(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const result = search.search(question);
+    expect(result.answered).toBe(true);
+    expect(result.hits[0]?.id).toBe("apply-how-early");
+    await building; // and the stepped build stops instead of building a second time
+    expect(search.search(question)).toEqual(result);
+  });
+
+  it("a phrasing learned while it builds is not lost", async () => {
+    const search = createSearch(kb);
+    const phrasing = "zorblax quintoplex gizmo";
+    // The first entry is indexed in the build's first steps, before the phrasing is learned.
+    const first = kb.entries[0]?.id as string;
+    const building = search.prepare(0);
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    search.learn(first, phrasing);
+    await building;
+    expect(search.search(phrasing).hits[0]?.id).toBe(first);
+  });
+});
+
 describe("declining questions mostly about something else", () => {
   let kb: KnowledgeBase;
   let search: Search;
