@@ -9,7 +9,10 @@ import { BUNDLED_KB_DIR } from "../knowledge-base/load.ts";
  * words is much more at home in our entries than in everyday talk ("tips for a first date", "is
  * coffee bad for you") is about something else.
  */
-export type EverydayShare = (stem: string) => number;
+export type EverydayShare = ((stem: string) => number) & {
+  /** Whether the table lists the stem: a word of everyday English, spelled right. */
+  listed(stem: string): boolean;
+};
 
 export const EVERYDAY_ENGLISH_FILE = path.join(BUNDLED_KB_DIR, "everyday-english.txt");
 
@@ -35,8 +38,9 @@ export function readEverydayEnglish(file: string = EVERYDAY_ENGLISH_FILE): Every
   }
   if (total <= 0) throw new Error(`${file}: no "@total" line`);
   const unseen = EVERYDAY_MIN_COUNT / 2 / total;
-  return (term) => {
+  const share = (term: string) => {
     const count = shares.get(term);
     return count === undefined ? unseen : count / total;
   };
+  return Object.assign(share, { listed: (term: string) => shares.has(term) });
 }

@@ -142,6 +142,14 @@ export const DEFAULT_TUNING: SearchTuning = {
   suggestShare: 0.6,
 };
 
+/**
+ * log10 of an everyday-English share: at or below RARE a word we do not know weighs
+ * `unknownRareWeight` (said about once in 10 million words), from COMMON on `unknownWordWeight`
+ * (once in 100,000, like "guitar"); in between, in proportion.
+ */
+const RARE_WORD_SHARE = -7;
+const COMMON_WORD_SHARE = -5;
+
 const ANSWER_KINDS: readonly EntryKind[] = ["faq", "topic", "role"];
 
 /**
@@ -320,8 +328,6 @@ export class Search {
   private specificity = new Map<string, number>();
   /** Everyday English word shares, read at the first build. */
   private everyday: EverydayShare | undefined;
-  /** The share the table gives a word it does not list. */
-  private everydayUnseen = 0;
   /** Character pairs ("^i", "in", … "w$") → indexes into `vocabulary`, to shortlist typo candidates. */
   private pairs = new Map<string, number[]>();
   private surfaceToTerm = new Map<string, string>();
@@ -520,7 +526,6 @@ export class Search {
     this.surfaceToTerm = surfaceToTerm;
     this.vocabulary = vocabulary;
     this.everyday ??= readEverydayEnglish();
-    this.everydayUnseen = this.everyday("");
     const everyday = this.everyday;
     this.specificity = new Map(
       [...termCounts].map(([term, count]) => [
@@ -801,7 +806,7 @@ export class Search {
 
   /** A word listed in everyday English ("march", "grapes"): spelled right, so not a typo of ours. */
   private isEverydayWord(wordStem: string): boolean {
-    return (this.everyday?.(wordStem) ?? 0) > this.everydayUnseen;
+    return this.everyday?.listed(wordStem) ?? false;
   }
 
   /**
@@ -812,7 +817,10 @@ export class Search {
   private unknownWeight(wordStem: string): number {
     const { unknownWordWeight, unknownRareWeight } = this.tuning;
     const share = Math.log10(this.everyday?.(wordStem) ?? 1e-9);
-    const ramp = Math.min(1, Math.max(0, (share - -7) / (-5 - -7)));
+    const ramp = Math.min(
+      1,
+      Math.max(0, (share - RARE_WORD_SHARE) / (COMMON_WORD_SHARE - RARE_WORD_SHARE)),
+    );
     return unknownRareWeight + (unknownWordWeight - unknownRareWeight) * ramp;
   }
 

@@ -16,7 +16,7 @@ const STOP_WORDS = new Set(
   yours yourselves im ive id dont doesnt isnt arent cant wont also really actually anyone someone
   something thing things way ways want wanna gonna hey hi hello thanks thank ok okay
   one good best better bot internprep tip tips advice suggestions
-  thru tbh idk af rn lol lmao plz pls yeah yea ya kinda sorta gotta literally basically`
+  thru af lol lmao yeah yea kinda sorta gotta literally basically`
     .split(/\s+/)
     .filter(Boolean),
 );
