@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TickReport } from "../../../src/services/nudges/scheduler.ts";
 import { TickRunner } from "../../../src/services/nudges/cron.ts";
+import type { TickReport } from "../../../src/services/nudges/scheduler.ts";
 
 /** A scheduler whose passes end only when the test says so. */
 function slowScheduler() {
