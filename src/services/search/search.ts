@@ -297,6 +297,16 @@ interface ResolvedWord {
 }
 
 /**
+ * A name or phrasing of an entry as `rerank` reads it: its distinct index terms as term ids, each
+ * term's IDF, and their sum, all worked out when the index is built rather than per question.
+ */
+interface Phrasing {
+  termIds: Int32Array;
+  idfs: Float64Array;
+  totalIdf: number;
+}
+
+/**
  * Search over the knowledge base, built once at start-up.
  *
  * An inverted index over every field: names, phrasings and tags weigh most, bodies little, so a
@@ -333,8 +343,10 @@ export class Search {
   private surfaceToTerm = new Map<string, string>();
   private readonly typoCache = new Map<string, ResolvedWord["expansions"]>();
   private names = new Map<string, number[]>();
-  /** Each entry's names and phrasings, each as its distinct index terms. */
-  private phrasings: string[][][] = [];
+  /** Each entry's names and phrasings, each as its distinct index terms (see `Phrasing`). */
+  private phrasings: Phrasing[][] = [];
+  /** A number for each index term, so a query's term weights fit in one reused array. */
+  private termIds = new Map<string, number>();
   /** Learned phrasings changed since the index was built: rebuild before the next query. */
   private stale = false;
   private generation = 0;
@@ -349,6 +361,8 @@ export class Search {
     /** The entries one word reached, then every entry the question reached (no per-query arrays). */
     wordDocs: Int32Array;
     touched: Int32Array;
+    /** By term id: how strongly the question says each term (0: not at all), for `rerank`. */
+    said: Float64Array;
   };
 
   /** A build `prepare` has under way, when there is one. */
@@ -535,7 +549,22 @@ export class Search {
     );
     this.pairs = pairs;
     this.names = names;
-    this.phrasings = phrasings;
+    const termIds = new Map([...postings.keys()].map((term, id) => [term, id]));
+    this.termIds = termIds;
+    this.phrasings = phrasings.map((ofEntry) =>
+      ofEntry.map((terms) => {
+        const idfs = Float64Array.from(terms, (term) => idf.get(term) ?? 0);
+        // Summed in the terms' order, as the per-question sum was.
+        let totalIdf = 0;
+        for (const value of idfs) totalIdf += value;
+        return {
+          termIds: Int32Array.from(terms, (term) => termIds.get(term) ?? -1),
+          idfs,
+          totalIdf,
+        };
+      }),
+    );
+    this.scratch = undefined;
     this.typoCache.clear();
     // A phrasing learned while the build was under way may have missed it: build again.
     this.stale = this.version !== version;
@@ -726,23 +755,25 @@ export class Search {
   ): void {
     const weight = this.tuning.phrasingWeight;
     if (weight <= 0 || ranked.length === 0) return;
-    // Each query term with the weight of the word it came from.
-    const said = new Map<string, number>();
+    // Each query term (by id) with the weight of the word it came from; 0 for terms not said,
+    // which add nothing below (a said term's weight is always above 0).
+    const { said } = this.buffers();
+    const saidIds: number[] = [];
     for (const word of resolved) {
       for (const { term, quality } of word.expansions) {
-        said.set(term, Math.max(said.get(term) ?? 0, word.idf * quality));
+        const id = this.termIds.get(term);
+        if (id === undefined) continue;
+        said[id] = Math.max(said[id] as number, word.idf * quality);
+        saidIds.push(id);
       }
     }
     for (const hit of ranked) {
       let best = 0;
-      for (const terms of this.phrasings[hit.doc] ?? []) {
-        let phraseIdf = 0;
+      for (const { termIds, idfs, totalIdf: phraseIdf } of this.phrasings[hit.doc] ?? []) {
         let matched = 0;
-        for (const term of terms) {
-          const idf = this.idf.get(term) ?? 0;
-          phraseIdf += idf;
-          const w = said.get(term);
-          if (w !== undefined) matched += Math.min(idf, w);
+        for (let k = 0; k < termIds.length; k++) {
+          const w = said[termIds[k] as number] ?? 0;
+          if (w > 0) matched += Math.min(idfs[k] as number, w);
         }
         if (phraseIdf === 0 || matched === 0) continue;
         const precision = matched / phraseIdf;
@@ -751,6 +782,7 @@ export class Search {
       }
       hit.score = (1 - weight) * hit.score + weight * best;
     }
+    for (const id of saidIds) said[id] = 0;
     ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
@@ -778,6 +810,7 @@ export class Search {
         wordSeen: new Uint32Array(n),
         wordDocs: new Int32Array(n),
         touched: new Int32Array(n),
+        said: new Float64Array(this.termIds.size),
       };
     }
     return this.scratch;
