@@ -174,6 +174,18 @@ describe("synonyms", () => {
   it("maps a phrase to its group: how much do ML interns make is about pay", () => {
     expect(stems("how much do ML interns make")).toContain("salari");
   });
+  it("marks the words of one idea written as several: ats and its spelled-out name alike", () => {
+    const parts = (text: string) => analyzer.keywords(text).map((k) => `${k.stem}/${k.of ?? 1}`);
+    expect(parts("does the ats read pdfs")).toEqual([
+      "applic/3",
+      "track/3",
+      "system/3",
+      "read/1",
+      "pdf/1",
+    ]);
+    expect(parts("applicant tracking system")).toEqual(["applic/3", "track/3", "system/3"]);
+    expect(parts("fix my cv")).toEqual(["fix/1", "resum/1"]);
+  });
 });
 
 describe("search beyond names and phrasings", () => {
@@ -373,6 +385,14 @@ describe("declining questions mostly about something else", () => {
     expect(grapes.hits.map((h) => h.id)).not.toContain("gpa-matter");
     // A real typo still is one.
     expect(search.search("what is a tecnical screen").hits[0]?.id).toBe("technical-screen");
+  });
+  it("weighs a role named in passing as one idea: what is asked about it decides", () => {
+    // "swe" is the two words "software engineering": at full weight each, the role's own page won.
+    const question = "what do swe intern interviews look like";
+    expect(search.search(question).hits[0]?.id).not.toBe("swe-intern");
+    expect(createSearch(kb, { conceptExponent: 0 }).search(question).hits[0]?.id).toBe(
+      "swe-intern",
+    );
   });
   it("reads a month as a question about timing", () => {
     expect(search.search("its march and i have nothing lined up for summer").hits[0]?.id).toBe(
