@@ -15,7 +15,7 @@ const STOP_WORDS = new Set(
   upon us very was we were what whats when where which while who whom why will with would you your
   yours yourselves im ive id dont doesnt isnt arent cant wont also really actually anyone someone
   something thing things way ways want wanna gonna hey hi hello thanks thank ok okay
-  one good best better bot internprep tip tips advice suggestions
+  one ones good best better bot internprep tip tips advice suggestions
   thru af lol lmao yeah yea kinda sorta gotta literally basically`
     .split(/\s+/)
     .filter(Boolean),

@@ -21,6 +21,12 @@ describe("text", () => {
       "prepar",
       "interview",
     ]);
+    expect(keywords("one big project or 4 small ones").map((k) => k.word)).toEqual([
+      "big",
+      "project",
+      "4",
+      "small",
+    ]);
   });
 });
 
@@ -385,6 +391,13 @@ describe("declining questions mostly about something else", () => {
     expect(grapes.hits.map((h) => h.id)).not.toContain("gpa-matter");
     // A real typo still is one.
     expect(search.search("what is a tecnical screen").hits[0]?.id).toBe("technical-screen");
+  });
+  it("reads hrs as hours, not as the plural of hr (a recruiter)", () => {
+    const stems = new TextAnalyzer(kb.synonyms)
+      .keywords("i only have 10 hrs a week for prep")
+      .map((k) => k.stem);
+    expect(stems).toContain("hour");
+    expect(stems).not.toContain("recruit");
   });
   it("weighs a role named in passing as one idea: what is asked about it decides", () => {
     // "swe" is the two words "software engineering": at full weight each, the role's own page won.
