@@ -15,7 +15,7 @@ const STOP_WORDS = new Set(
   upon us very was we were what whats when where which while who whom why will with would you your
   yours yourselves im ive id dont doesnt isnt arent cant wont also really actually anyone someone
   something thing things way ways want wanna gonna hey hi hello thanks thank ok okay
-  one good best better bot internprep tip tips advice suggestions
+  one ones good best better bot internprep tip tips advice suggestions
   thru af lol lmao yeah yea kinda sorta gotta literally basically`
     .split(/\s+/)
     .filter(Boolean),
@@ -90,6 +90,11 @@ function singular(word: string): string {
 export interface Keyword {
   word: string;
   stem: string;
+  /**
+   * How many words the one concept it belongs to was written out as, when more than one: "swe"
+   * and "software engineering" are both the 2 words of "software engineering", one idea.
+   */
+  of?: number;
 }
 
 interface Phrase {
@@ -121,7 +126,8 @@ export class TextAnalyzer {
   constructor(groups: readonly SynonymGroup[] = []) {
     for (const group of groups) {
       const [first = "", ...others] = group.terms;
-      const canonical = keywords(first);
+      const plain = keywords(first);
+      const canonical = plain.length > 1 ? plain.map((k) => ({ ...k, of: plain.length })) : plain;
       for (const term of [first, ...others]) {
         const termWords = words(term);
         const stems = termWords.map(stem);
@@ -135,7 +141,6 @@ export class TextAnalyzer {
           if (target && canonical.length === 1) this.surfaces.set(termWords[0] as string, target);
           continue;
         }
-        if (stems.join(" ") === canonical.map((k) => k.stem).join(" ")) continue;
         const list = this.phrases.get(stems[0] as string) ?? [];
         list.push({ stems, canonical });
         list.sort((a, b) => b.stems.length - a.stems.length);
