@@ -16,10 +16,13 @@ const STOP_WORDS = new Set(
   yours yourselves im ive id dont doesnt isnt arent cant wont also really actually anyone someone
   something thing things way ways want wanna gonna hey hi hello thanks thank ok okay
   one ones good best better bot internprep tip tips advice suggestions
-  thru af lol lmao yeah yea kinda sorta gotta literally basically`
+  thru af lol lmao yeah yea kinda sorta gotta literally basically
+  dear kindly whether regarding grateful advise wondering`
     .split(/\s+/)
     .filter(Boolean),
 );
+
+const SALUTATION = /^\s*(?:dear|hi|hello|hey)\s+[a-z]+(?:\s+[a-z]+)?\s*[,:!]/;
 
 /** Spellings that tokenizing would otherwise destroy. */
 const SPECIAL_TOKENS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -44,6 +47,8 @@ export function words(text: string): string[] {
   let folded = (
     /[^\p{ASCII}]/u.test(text) ? text.normalize("NFKD").replace(/\p{M}/gu, "") : text
   ).toLowerCase();
+  // "Dear advisor," / "hi team:" opening a message names who is asked, not what.
+  if (/^\s*(?:dear|hi|hello|hey)\s/.test(folded)) folded = folded.replace(SALUTATION, " ");
   if (/[+/#.$\d]/.test(folded)) {
     for (const [pattern, replacement] of SPECIAL_TOKENS)
       folded = folded.replace(pattern, replacement);
