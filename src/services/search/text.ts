@@ -24,6 +24,9 @@ const STOP_WORDS = new Set(
 
 const SALUTATION = /^\s*(?:dear|hi|hello|hey)\s+[a-z]+(?:\s+[a-z]+)?\s*[,:!]/;
 
+const R_LANGUAGE =
+  /(?<!\b(?:what|wat|how|where|who|when|why|they|we|you|u|there|these|those|which|ur|your)\s)\br\b(?![&/])/g;
+
 /** Spellings that tokenizing would otherwise destroy. */
 const SPECIAL_TOKENS: ReadonlyArray<readonly [RegExp, string]> = [
   [/c\+\+/g, " cpp "],
@@ -49,6 +52,8 @@ export function words(text: string): string[] {
   ).toLowerCase();
   // "Dear advisor," / "hi team:" opening a message names who is asked, not what.
   if (/^\s*(?:dear|hi|hello|hey)\s/.test(folded)) folded = folded.replace(SALUTATION, " ");
+  // "R" the language is one letter, which filler would drop; "what r the rounds" is texting "are".
+  if (/\br\b/.test(folded)) folded = folded.replace(R_LANGUAGE, " rlang ");
   if (/[+/#.$\d]/.test(folded)) {
     for (const [pattern, replacement] of SPECIAL_TOKENS)
       folded = folded.replace(pattern, replacement);

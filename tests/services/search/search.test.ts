@@ -406,6 +406,13 @@ describe("declining questions mostly about something else", () => {
     expect(stems).toContain("hour");
     expect(stems).not.toContain("recruit");
   });
+  it("reads R as the language, but texting 'what r' as 'are'", () => {
+    expect(search.search("does knowing R still count for ds internships").hits[0]?.id).toBe(
+      "r-vs-python",
+    );
+    expect(words("what r the rounds like")).toEqual(["what", "r", "the", "rounds", "like"]);
+    expect(words("is R worth it")).toEqual(["is", "rlang", "worth", "it"]);
+  });
   it("weighs a role named in passing as one idea: what is asked about it decides", () => {
     // "swe" is the two words "software engineering": at full weight each, the role's own page won.
     const question = "what do swe intern interviews look like";
