@@ -204,11 +204,11 @@ export class TextAnalyzer {
  */
 const TASK_REQUEST =
   /^(?:(?:pls|please|plz|ok|hey|yo|just|now|also|can you|could you|can u|could u|would you|will you|i need you to|i want you to|go ahead and)\s+)*(?:write|rewrite|build|make|create|generate|draw|summari[sz]e|translate|fix|debug|solve|calculate|compute|set|book|code|implement|diagnose|finish|complete|proofread|grade|train|run|send|paste)\s+(?:me|my|this|these|that|the|a|an|it|up|out|us|all|your|some|today'?s)\b(?! (?:resume|cv|portfolio|github|linkedin)\b)/;
-/** "what's wrong with my code", "CUDA out of memory": debugging, not a question about internships. */
+/** "what's wrong with my code", "find the bug in my…", "CUDA out of memory": debugging, not a question. */
 const DEBUG_MY_CODE =
-  /\bwhats? wrong (?:with|w\/?) (?:my|this) (?:code|script|program|model)\b|\b(?:cuda )?out of memory\b/;
+  /\bwhats? wrong (?:with|w\/?) (?:my|this) (?:code|script|program|model)\b|\b(?:cuda )?out of memory\b|\bfind the (?:bug|error|mistake) in (?:my|this)\b/;
 const HOMEWORK =
-  /\b(?:do|finish|solve|answer)\s+(?:my|this|these)\s+(?:[a-z0-9]+\s+){0,2}(?:hw|homework|assignment|exam|quiz|test|problem set|pset)\b|\bfor my (?:[a-z0-9]+\s+)?(?:hw|homework|midterm|quiz|exam|final exam|problem set|pset)\b|\bhelp me cheat\b|\b(?:give|send|tell) me (?:the )?answers\b|\banswers? (?:to|for) (?:problem|question|q|#)\s?\d/;
+  /\b(?:do|finish|solve|answer)\s+(?:my|this|these)\s+(?:[a-z0-9]+\s+){0,2}(?:hw|homework|assignment|exam|quiz|test|problem set|pset)\b|\bfor my (?:[a-z0-9]+\s+){0,2}(?:hw|homework|midterm|quiz|exam|final exam|problem set|pset)\b|\bhelp me cheat\b|\b(?:give|send|tell) me (?:the )?answers\b|\banswers? (?:to|for) (?:problem|question|q|#)\s?\d/;
 /** A bare "pls fix" or "fix it pls" closing a message that pasted something. */
 const BARE_REQUEST =
   /^(?:pls|please|plz|can you|can u|could you)\s+(?:fix|debug|solve)(?:\s+(?:it|this|that))?$|^(?:fix|debug|solve) (?:it|this|that) (?:pls|please|plz)$/;

@@ -252,6 +252,8 @@ describe("search beyond names and phrasings", () => {
     expect(asksForATask("explain gradient boosting for my midterm tomorrow")).toBe(true);
     expect(asksForATask("whats the derivative of x^2, its for my calc quiz")).toBe(true);
     expect(asksForATask("why do i get cuda out of memory with batch size 64")).toBe(true);
+    expect(asksForATask("explain l1 vs l2 for my machine learning exam tomorrow")).toBe(true);
+    expect(asksForATask("loss is nan, can you find the bug in my numpy code")).toBe(true);
     expect(asksForATask("how do i balance internship apps with my midterms")).toBe(false);
     expect(asksForATask("what ml concepts come up in intern interviews")).toBe(false);
     const result = search.search("write me an answer about precision vs recall");
