@@ -118,6 +118,12 @@ export interface SearchTuning {
    * passing does not outweigh what the question asks about it.
    */
   conceptExponent: number;
+  /**
+   * The answer bar of a question with more than `longQuestionWords` distinct words is lowered by
+   * (words / longQuestionWords)^longQuestionExponent: the scene it sets dilutes its score.
+   */
+  longQuestionWords: number;
+  longQuestionExponent: number;
   /** A hit below this score is never offered as "Did you mean…?". */
   minSuggestScore: number;
   /** …nor one scoring less than this share of the best hit's. */
@@ -145,6 +151,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   everydayLow: -0.5,
   everydayHigh: 2.5,
   conceptExponent: 0.5,
+  longQuestionWords: 8,
+  longQuestionExponent: 0.5,
   minSuggestScore: 0.14,
   suggestShare: 0.6,
 };
@@ -709,7 +717,12 @@ export class Search {
         return term === undefined ? best : Math.max(best, this.specificity.get(term) ?? -9);
       }, -9),
     };
-    const answered = top !== undefined && this.confident(signals);
+    // A long question spreads its weight over words that set the scene ("I am a 42 year old
+    // accountant retraining…"), so its best entry covers a smaller share of it than a short one's.
+    const { longQuestionWords, longQuestionExponent } = this.tuning;
+    const lengthBoost = Math.max(1, unique.length / longQuestionWords) ** longQuestionExponent;
+    const answered =
+      top !== undefined && this.confident({ ...signals, score: signals.score * lengthBoost });
     const hits = ranked.slice(0, limit).map(({ doc, score }) => {
       const entry = this.docs[doc] as Entry;
       return {

@@ -247,6 +247,15 @@ describe("search beyond names and phrasings", () => {
     expect(asksForATask("how many questions are on the amazon oa")).toBe(false);
     expect(asksForATask("answers to q3 of the worksheet pls")).toBe(true);
     expect(asksForATask("how do i answer 'why this company'")).toBe(false);
+    // Homework with a subject in between, or "for my midterm"; a CUDA out-of-memory error.
+    expect(asksForATask("can you do my linear algebra hw, find the eigenvalues")).toBe(true);
+    expect(asksForATask("explain gradient boosting for my midterm tomorrow")).toBe(true);
+    expect(asksForATask("whats the derivative of x^2, its for my calc quiz")).toBe(true);
+    expect(asksForATask("why do i get cuda out of memory with batch size 64")).toBe(true);
+    expect(asksForATask("explain l1 vs l2 for my machine learning exam tomorrow")).toBe(true);
+    expect(asksForATask("loss is nan, can you find the bug in my numpy code")).toBe(true);
+    expect(asksForATask("how do i balance internship apps with my midterms")).toBe(false);
+    expect(asksForATask("what ml concepts come up in intern interviews")).toBe(false);
     const result = search.search("write me an answer about precision vs recall");
     expect(result.answered).toBe(false);
     expect(result.hits[0]?.id).toBe("fraud");
@@ -398,6 +407,13 @@ describe("declining questions mostly about something else", () => {
       .map((k) => k.stem);
     expect(stems).toContain("hour");
     expect(stems).not.toContain("recruit");
+  });
+  it("reads R as the language, but texting 'what r' as 'are'", () => {
+    expect(search.search("does knowing R still count for ds internships").hits[0]?.id).toBe(
+      "r-vs-python",
+    );
+    expect(words("what r the rounds like")).toEqual(["what", "r", "the", "rounds", "like"]);
+    expect(words("is R worth it")).toEqual(["is", "rlang", "worth", "it"]);
   });
   it("weighs a role named in passing as one idea: what is asked about it decides", () => {
     // "swe" is the two words "software engineering": at full weight each, the role's own page won.
