@@ -17,10 +17,10 @@ const tune = readEvalSet(new URL("./eval/tune.yml", import.meta.url));
 const test = readEvalSet(new URL("./eval/test.yml", import.meta.url));
 
 // Session 3 moved 0.843 / 0.906 / 0.780 / 0.039 to 0.827 / 0.913 / 0.860 / 0.039 (everyday
-// English); session 4 to 0.874 / 0.921 / 0.860 / 0.039: 548 students' questions became FAQ
-// phrasings, and one idea written as several words weighs as one. Calibrated on the tuning data
-// only (leaving one writer out at a time); held so it gets no worse.
-const FLOOR = { top1: 0.87, top3: 0.92, declined: 0.86, wronglyDeclined: 0.04 };
+// English); session 4 to 0.882 / 0.929 / 0.860 / 0.024: 548 students' questions became FAQ
+// phrasings, one idea written as several words weighs as one, formal and long questions are read
+// for what they ask. Calibrated on the tuning data only; held so it gets no worse.
+const FLOOR = { top1: 0.88, top3: 0.92, declined: 0.86, wronglyDeclined: 0.03 };
 
 const norm = (s: string) =>
   s
