@@ -44,9 +44,21 @@ export interface SearchSignals {
    * everyday English (log10 of the ratio of the two shares; -9 when no word is known).
    */
   anchor: number;
+  /**
+   * How closely the nearest known off-topic question (the knowledge base's `offTopic`) says this
+   * one, as an F1 of their weighted words in [0, 1].
+   */
+  offTopic: number;
 }
 
-const NO_SIGNALS: SearchSignals = { score: 0, coverage: 0, known: 0, task: false, anchor: -9 };
+const NO_SIGNALS: SearchSignals = {
+  score: 0,
+  coverage: 0,
+  known: 0,
+  task: false,
+  anchor: -9,
+  offTopic: 0,
+};
 
 export interface SearchOptions {
   /** At most this many hits (default 3). */
@@ -124,6 +136,12 @@ export interface SearchTuning {
    */
   longQuestionWords: number;
   longQuestionExponent: number;
+  /**
+   * A question at least this close to a known off-topic question (`SearchSignals.offTopic`), and
+   * closer to it by `offTopicMargin` than the best hit's nearest phrasing is, is declined.
+   */
+  minOffTopic: number;
+  offTopicMargin: number;
   /** A hit below this score is never offered as "Did you mean…?". */
   minSuggestScore: number;
   /** …nor one scoring less than this share of the best hit's. */
@@ -151,6 +169,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   everydayLow: -0.5,
   everydayHigh: 2.5,
   conceptExponent: 0.5,
+  minOffTopic: 0.3,
+  offTopicMargin: 0,
   longQuestionWords: 8,
   longQuestionExponent: 0.5,
   minSuggestScore: 0.14,
@@ -302,6 +322,22 @@ function nameKey(kws: readonly Keyword[]): string {
   return kws.map((k) => k.stem).join(" ");
 }
 
+/** An entry in the running for the answer. */
+interface Ranked {
+  doc: number;
+  score: number;
+  coverage: number;
+  /** How closely its nearest name or phrasing says the question (an F1; set by the re-ranking). */
+  phrase: number;
+}
+
+/** Known off-topic questions, indexed like the entries: term → questions, and each one's weight. */
+interface OffTopicIndex {
+  questions: Map<string, number[]>;
+  /** Each question's summed word weights. */
+  weights: number[];
+}
+
 /** A query word resolved to index terms, with how well each matches (1 = exactly). */
 interface ResolvedWord {
   /** The word's weight in the question: its rarity here, less for an everyday word. */
@@ -348,6 +384,8 @@ export class Search {
   private surfaceToTerm = new Map<string, string>();
   private readonly typoCache = new Map<string, ResolvedWord["expansions"]>();
   private names = new Map<string, number[]>();
+  private offTopic: OffTopicIndex = { questions: new Map(), weights: [] };
+  private readonly offTopicQuestions: readonly string[];
   /** Each entry's names and phrasings, each as its distinct index terms. */
   private phrasings: string[][][] = [];
   /** Learned phrasings changed since the index was built: rebuild before the next query. */
@@ -375,6 +413,7 @@ export class Search {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
     this.analyzer = new TextAnalyzer(kb.synonyms);
     this.docs = [...kb.entries];
+    this.offTopicQuestions = kb.offTopic;
     this.texts = this.docs.map(displayText);
     for (const [doc, entry] of this.docs.entries()) this.docIndex.set(entry.id, doc);
     // Built on first use (or by `prepare`), once the phrasings learned so far are in: start-up
@@ -550,6 +589,7 @@ export class Search {
     );
     this.pairs = pairs;
     this.names = names;
+    this.offTopic = this.indexOffTopic();
     this.phrasings = phrasings;
     this.typoCache.clear();
     // A phrasing learned while the build was under way may have missed it: build again.
@@ -681,7 +721,7 @@ export class Search {
     // Only the best few are kept (insertion into a short list), never a sort of every match.
     const norm = totalIdf * (SATURATION + 1);
     const keep = Math.max(limit, this.tuning.rerankDepth, 1);
-    const ranked: Array<{ doc: number; score: number; coverage: number }> = [];
+    const ranked: Ranked[] = [];
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i] as number;
       const entry = this.docs[doc];
@@ -701,7 +741,7 @@ export class Search {
         if (prev.score > value || (prev.score === value && prev.doc < doc)) break;
         at--;
       }
-      ranked.splice(at, 0, { doc, score: value, coverage });
+      ranked.splice(at, 0, { doc, score: value, coverage, phrase: 0 });
     }
     this.rerank(ranked, resolved, totalIdf);
     ranked.length = Math.min(ranked.length, Math.max(limit, 1));
@@ -716,13 +756,16 @@ export class Search {
         const term = r.expansions[0]?.term;
         return term === undefined ? best : Math.max(best, this.specificity.get(term) ?? -9);
       }, -9),
+      offTopic: this.nearestOffTopic(unique, resolved, totalIdf),
     };
     // A long question spreads its weight over words that set the scene ("I am a 42 year old
     // accountant retraining…"), so its best entry covers a smaller share of it than a short one's.
     const { longQuestionWords, longQuestionExponent } = this.tuning;
     const lengthBoost = Math.max(1, unique.length / longQuestionWords) ** longQuestionExponent;
     const answered =
-      top !== undefined && this.confident({ ...signals, score: signals.score * lengthBoost });
+      top !== undefined &&
+      this.confident({ ...signals, score: signals.score * lengthBoost }) &&
+      !this.likeOffTopic(signals.offTopic, top.phrase);
     const hits = ranked.slice(0, limit).map(({ doc, score }) => {
       const entry = this.docs[doc] as Entry;
       return {
@@ -744,11 +787,7 @@ export class Search {
    * Re-ranks the best entries by their best single phrasing: a question that says most of one
    * phrasing ("do I need a cover letter") beats an entry that shares scattered words with it.
    */
-  private rerank(
-    ranked: Array<{ doc: number; score: number; coverage: number }>,
-    resolved: readonly ResolvedWord[],
-    totalIdf: number,
-  ): void {
+  private rerank(ranked: Ranked[], resolved: readonly ResolvedWord[], totalIdf: number): void {
     const weight = this.tuning.phrasingWeight;
     if (weight <= 0 || ranked.length === 0) return;
     // Each query term with the weight of the word it came from.
@@ -774,9 +813,64 @@ export class Search {
         const recall = Math.min(1, matched / totalIdf);
         best = Math.max(best, (2 * precision * recall) / (precision + recall));
       }
+      hit.phrase = best;
       hit.score = (1 - weight) * hit.score + weight * best;
     }
     ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /** The known off-topic questions by their words, weighed as questions' words are. */
+  private indexOffTopic(): OffTopicIndex {
+    const questions = new Map<string, number[]>();
+    const weights: number[] = [];
+    this.offTopicQuestions.forEach((question, i) => {
+      let weight = 0;
+      for (const term of new Set(this.analyzer.keywords(question).map((k) => k.stem))) {
+        weight += this.termWeight(term);
+        const list = questions.get(term) ?? [];
+        list.push(i);
+        questions.set(term, list);
+      }
+      weights.push(weight);
+    });
+    return { questions, weights };
+  }
+
+  /** A word's weight: its rarity here, or for a word we do not know, how common it is elsewhere. */
+  private termWeight(term: string): number {
+    return this.idf.get(term) ?? this.maxIdf * this.unknownWeight(term);
+  }
+
+  /**
+   * How closely the nearest known off-topic question says this one: the F1 of the words they
+   * share, weighed by rarity ("offer" and "house" against "offer on a house").
+   */
+  private nearestOffTopic(
+    words: readonly Keyword[],
+    resolved: readonly ResolvedWord[],
+    totalIdf: number,
+  ): number {
+    if (this.offTopic.weights.length === 0) return 0;
+    const matched = new Map<number, number>();
+    words.forEach((kw, i) => {
+      const weight = resolved[i]?.idf ?? 0;
+      const term = resolved[i]?.expansions[0]?.term ?? kw.stem;
+      for (const q of this.offTopic.questions.get(term) ?? []) {
+        matched.set(q, (matched.get(q) ?? 0) + Math.min(weight, this.termWeight(term)));
+      }
+    });
+    let best = 0;
+    for (const [q, shared] of matched) {
+      const precision = shared / (this.offTopic.weights[q] as number);
+      const recall = Math.min(1, shared / totalIdf);
+      best = Math.max(best, (2 * precision * recall) / (precision + recall));
+    }
+    return best;
+  }
+
+  /** Closer to a known off-topic question than to any phrasing of the best entry. */
+  private likeOffTopic(offTopic: number, phrase: number): boolean {
+    return offTopic >= this.tuning.minOffTopic && offTopic > phrase + this.tuning.offTopicMargin;
   }
 
   /** The decline rule: is the best hit good enough to show as the answer? */

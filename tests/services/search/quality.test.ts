@@ -17,10 +17,11 @@ const tune = readEvalSet(new URL("./eval/tune.yml", import.meta.url));
 const test = readEvalSet(new URL("./eval/test.yml", import.meta.url));
 
 // Session 3 moved 0.843 / 0.906 / 0.780 / 0.039 to 0.827 / 0.913 / 0.860 / 0.039 (everyday
-// English); session 4 to 0.882 / 0.929 / 0.860 / 0.024: 548 students' questions became FAQ
-// phrasings, one idea written as several words weighs as one, formal and long questions are read
-// for what they ask. Calibrated on the tuning data only; held so it gets no worse.
-const FLOOR = { top1: 0.88, top3: 0.92, declined: 0.86, wronglyDeclined: 0.03 };
+// English); session 4 to 0.882 / 0.929 / 0.900 / 0.024: 548 students' questions became FAQ
+// phrasings and 400 off-topic ones the known off-topic questions, one idea written as several
+// words weighs as one, formal and long questions are read for what they ask. Calibrated on the
+// tuning data only; held so it gets no worse.
+const FLOOR = { top1: 0.88, top3: 0.92, declined: 0.9, wronglyDeclined: 0.03 };
 
 const norm = (s: string) =>
   s
@@ -36,12 +37,14 @@ describe("search quality on the evaluation sets", () => {
   let search: Search;
   let knownIds: Set<string>;
   let faqPhrasings: Set<string>;
+  let offTopic: Set<string>;
 
   beforeAll(async () => {
     const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
     search = createSearch(kb);
     knownIds = new Set(kb.entries.map((e) => e.id));
     faqPhrasings = new Set(kb.faq.flatMap((f) => [f.title, ...f.phrasings]).map(norm));
+    offTopic = new Set(kb.offTopic.map(norm));
   });
 
   it("is a fair test: 300+ questions, 80+ out of scope (half near misses), splits apart", () => {
@@ -58,6 +61,8 @@ describe("search quality on the evaluation sets", () => {
       faqPhrasings.has(norm(q)),
     );
     expect(copied, "questions that are a FAQ's own phrasing").toEqual([]);
+    const known = [...questions(tune), ...questions(test)].filter((q) => offTopic.has(norm(q)));
+    expect(known, "questions that are known off-topic ones").toEqual([]);
     const unknown = [...tune.inScope, ...test.inScope].flatMap(({ expect: ids }) =>
       ids.filter((id) => !knownIds.has(id)),
     );
@@ -71,7 +76,7 @@ describe("search quality on the evaluation sets", () => {
   });
 
   // The floor the last change reached and must not fall below; of the issue's goals (top-1 >= 0.85,
-  // top-3 >= 0.95, declined >= 0.90, wrongly declined <= 0.05) the first and the last are met.
+  // top-3 >= 0.95, declined >= 0.90, wrongly declined <= 0.05) all but top-3 are met.
   it("held-out test split: no worse than the last measured floor", () => {
     const { figures } = evaluate(search, test);
     console.log(formatFigures("test split, held out", figures));

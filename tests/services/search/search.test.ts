@@ -194,6 +194,35 @@ describe("synonyms", () => {
   });
 });
 
+describe("known off-topic questions", () => {
+  const entries = [
+    faq("negotiate", "How do I negotiate an internship offer?", [
+      "can i ask for more money on my offer",
+      "should i counter my internship offer",
+    ]),
+    faq("apply", "When should I apply?", ["how early to send applications", "deadlines"]),
+  ];
+  const offTopic = ["how much under asking should we offer on a house"];
+  const question = "should we counter our offer on the house";
+
+  it("declines a question closer to a known off-topic one than to any phrasing of ours", () => {
+    const search = createSearch(new KnowledgeBase(entries, [], offTopic));
+    const result = search.search(question);
+    expect(result.signals.offTopic).toBeGreaterThanOrEqual(DEFAULT_TUNING.minOffTopic);
+    expect(result.answered).toBe(false);
+    // The same search without the list answers it with the offer entry: the words are ours.
+    const unaware = createSearch(new KnowledgeBase(entries));
+    expect(unaware.search(question).answered).toBe(true);
+    expect(unaware.search(question).hits[0]?.id).toBe("negotiate");
+  });
+  it("still answers our own questions that share its words", () => {
+    const search = createSearch(new KnowledgeBase(entries, [], offTopic));
+    const result = search.search("should i counter my internship offer or just accept");
+    expect(result.answered).toBe(true);
+    expect(result.hits[0]?.id).toBe("negotiate");
+  });
+});
+
 describe("search beyond names and phrasings", () => {
   const kb = new KnowledgeBase(
     [
@@ -343,7 +372,7 @@ describe("declining questions mostly about something else", () => {
     expect(result.signals.known).toBeLessThan(DEFAULT_TUNING.minKnown);
     expect(result.answered).toBe(false);
     // The same rules without it would have answered: "internship paycheck" alone matches something.
-    const lenient = createSearch(kb, { minKnown: 0 });
+    const lenient = createSearch(kb, { minKnown: 0, minOffTopic: Number.POSITIVE_INFINITY });
     expect(lenient.search(question).answered).toBe(true);
   });
   it("declines a question that only shares everyday words with the knowledge base", () => {
@@ -357,9 +386,11 @@ describe("declining questions mostly about something else", () => {
       expect(result.answered, q).toBe(false);
       // Without the everyday-English comparison these would have been answered with whatever
       // entry shares "first", "coffee" or "start".
-      expect(createSearch(kb, { minAnchor: Number.NEGATIVE_INFINITY }).search(q).answered, q).toBe(
-        true,
-      );
+      const lenient = createSearch(kb, {
+        minAnchor: Number.NEGATIVE_INFINITY,
+        minOffTopic: Number.POSITIVE_INFINITY,
+      });
+      expect(lenient.search(q).answered, q).toBe(true);
     }
     // The same everyday words beside one of ours are answered.
     for (const q of [
@@ -386,7 +417,11 @@ describe("declining questions mostly about something else", () => {
     const guitar = search.search("best guitar for a beginner");
     expect(guitar.answered).toBe(false);
     // Weighing every unknown word alike (as search used to) answers it with a Kaggle entry.
-    const flat = createSearch(kb, { unknownWordWeight: 0.8, unknownRareWeight: 0.8 });
+    const flat = createSearch(kb, {
+      unknownWordWeight: 0.8,
+      unknownRareWeight: 0.8,
+      minOffTopic: Number.POSITIVE_INFINITY,
+    });
     expect(flat.search("best guitar for a beginner").answered).toBe(true);
     // A word nobody says (a made-up name here) says little about the question either way.
     expect(search.search("best zorblax for a beginner").signals.known).toBeGreaterThan(
