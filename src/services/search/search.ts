@@ -335,8 +335,20 @@ interface Ranked {
 interface OffTopicIndex {
   questions: Map<string, number[]>;
   /** Each question's summed word weights. */
-  weights: number[];
+  weights: Float64Array;
+  /** Per-query scratch: the weight a question shares with the query, by generation. */
+  matched: Float64Array;
+  seen: Uint32Array;
+  touched: Int32Array;
 }
+
+const NO_OFF_TOPIC: OffTopicIndex = {
+  questions: new Map(),
+  weights: new Float64Array(0),
+  matched: new Float64Array(0),
+  seen: new Uint32Array(0),
+  touched: new Int32Array(0),
+};
 
 /** A query word resolved to index terms, with how well each matches (1 = exactly). */
 interface ResolvedWord {
@@ -384,7 +396,8 @@ export class Search {
   private surfaceToTerm = new Map<string, string>();
   private readonly typoCache = new Map<string, ResolvedWord["expansions"]>();
   private names = new Map<string, number[]>();
-  private offTopic: OffTopicIndex = { questions: new Map(), weights: [] };
+  private offTopic: OffTopicIndex = NO_OFF_TOPIC;
+  private offTopicGeneration = 0;
   private readonly offTopicQuestions: readonly string[];
   /** Each entry's names and phrasings, each as its distinct index terms. */
   private phrasings: string[][][] = [];
@@ -833,7 +846,15 @@ export class Search {
       }
       weights.push(weight);
     });
-    return { questions, weights };
+    const n = weights.length;
+    this.offTopicGeneration = 0;
+    return {
+      questions,
+      weights: Float64Array.from(weights),
+      matched: new Float64Array(n),
+      seen: new Uint32Array(n),
+      touched: new Int32Array(n),
+    };
   }
 
   /** A word's weight: its rarity here, or for a word we do not know, how common it is elsewhere. */
@@ -850,18 +871,35 @@ export class Search {
     resolved: readonly ResolvedWord[],
     totalIdf: number,
   ): number {
-    if (this.offTopic.weights.length === 0) return 0;
-    const matched = new Map<number, number>();
+    const { weights, questions, matched, seen, touched } = this.offTopic;
+    if (weights.length === 0) return 0;
+    // Reused arrays, as for the entries: no per-query allocation.
+    if (this.offTopicGeneration >= 0xfffffff0) {
+      seen.fill(0);
+      this.offTopicGeneration = 0;
+    }
+    const round = ++this.offTopicGeneration;
+    let count = 0;
     words.forEach((kw, i) => {
       const weight = resolved[i]?.idf ?? 0;
       const term = resolved[i]?.expansions[0]?.term ?? kw.stem;
-      for (const q of this.offTopic.questions.get(term) ?? []) {
-        matched.set(q, (matched.get(q) ?? 0) + Math.min(weight, this.termWeight(term)));
+      const list = questions.get(term);
+      if (!list) return;
+      const shared = Math.min(weight, this.termWeight(term));
+      for (const q of list) {
+        if (seen[q] !== round) {
+          seen[q] = round;
+          matched[q] = 0;
+          touched[count++] = q;
+        }
+        matched[q] = (matched[q] as number) + shared;
       }
     });
     let best = 0;
-    for (const [q, shared] of matched) {
-      const precision = shared / (this.offTopic.weights[q] as number);
+    for (let k = 0; k < count; k++) {
+      const q = touched[k] as number;
+      const shared = matched[q] as number;
+      const precision = shared / (weights[q] as number);
       const recall = Math.min(1, shared / totalIdf);
       best = Math.max(best, (2 * precision * recall) / (precision + recall));
     }
