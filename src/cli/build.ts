@@ -60,7 +60,8 @@ module.exports = new Proxy({}, {
   };
 }
 
-await rm(DIST, { recursive: true, force: true });
+// Chunks are named by their content: drop those of earlier builds.
+await rm(path.join(DIST, "chunks"), { recursive: true, force: true });
 const problems = await writeSnapshot(BUNDLED_KB_DIR, BUNDLED_KB_SNAPSHOT);
 for (const problem of problems) console.error(formatProblem(problem));
 if (problems.length > 0) {
