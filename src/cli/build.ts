@@ -24,10 +24,13 @@ const DIST = path.join(ROOT, "dist");
 const EXTERNAL = ["sqlite3", "undici", "iconv-lite"];
 
 /**
- * Packages some dependency requires at load but uses only later, made to load on first use:
- * Bolt loads @slack/socket-mode whatever the mode, and it loads undici (~0.1 s and ~5 MB of heap
- * at every start) only to open a WebSocket, which HTTP mode never does. Each such `require` gets
- * an object that requires the package when a property is first read.
+ * Packages some dependency requires at load but uses only later, made to load on first use. Bolt
+ * loads every receiver whatever the mode: @slack/socket-mode loads undici (~0.1 s and ~5 MB of
+ * heap at every start) only to open a WebSocket, which HTTP mode never does, and ExpressReceiver
+ * loads express (~50 ms, ~1.5 MB), which the app never uses (HTTPReceiver serves HTTP mode). Each
+ * such `require` from the named importers gets an object that requires the package when a
+ * property is first read. It passes TypeScript's `__importStar` as an ES module (`__esModule`),
+ * whose `default` is the CommonJS module itself, as `__importStar` would have made it.
  */
 function lazyRequire(packages: Record<string, RegExp>): Plugin {
   return {
@@ -42,12 +45,18 @@ function lazyRequire(packages: Record<string, RegExp>): Plugin {
         );
       }
       build.onLoad({ filter: /.*/, namespace: "lazy-require" }, (args) => ({
-        // `require` here is the bundle's own (see the banner), so the package stays external.
+        // Resolved from the repository as any other require: bundled, or external if listed so.
+        resolveDir: ROOT,
         contents: `let loaded;
 const load = () => (loaded ??= require(${JSON.stringify(args.path)}));
+const read = (key) => {
+  if (key === "__esModule") return true;
+  const real = load();
+  return key === "default" && !real.__esModule ? real : real[key];
+};
 module.exports = new Proxy({}, {
-  get: (_, key) => load()[key],
-  has: (_, key) => key in load(),
+  get: (_, key) => read(key),
+  has: (_, key) => key === "__esModule" || key === "default" || key in load(),
   ownKeys: () => Reflect.ownKeys(load()),
   getOwnPropertyDescriptor: (_, key) => {
     const d = Reflect.getOwnPropertyDescriptor(load(), key);
@@ -60,7 +69,6 @@ module.exports = new Proxy({}, {
   };
 }
 
-// Chunks are named by their content: drop those of earlier builds.
 await rm(path.join(DIST, "chunks"), { recursive: true, force: true });
 const problems = await writeSnapshot(BUNDLED_KB_DIR, BUNDLED_KB_SNAPSHOT);
 for (const problem of problems) console.error(formatProblem(problem));
@@ -87,7 +95,12 @@ const app = await build({
   write: false,
   entryPoints: { app: "src/app.ts" },
   external: EXTERNAL,
-  plugins: [lazyRequire({ undici: /[\\/]@slack[\\/]socket-mode[\\/]/ })],
+  plugins: [
+    lazyRequire({
+      undici: /[\\/]@slack[\\/]socket-mode[\\/]/,
+      express: /[\\/]@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/]ExpressReceiver\.js$/,
+    }),
+  ],
   // Whitespace and syntax only: names stay as written, so stack traces in logs still read.
   minifyWhitespace: true,
   minifySyntax: true,
