@@ -113,6 +113,18 @@ export interface SearchTuning {
   everydayLow: number;
   everydayHigh: number;
   unknownRareWeight: number;
+  /**
+   * One idea written as n words ("swe" and "software engineering" are both the two words of the
+   * synonym group "software engineering") weighs n^-conceptExponent per word, so a role named in
+   * passing does not outweigh what the question asks about it.
+   */
+  conceptExponent: number;
+  /**
+   * The answer bar of a question with more than `longQuestionWords` distinct words is lowered by
+   * (words / longQuestionWords)^longQuestionExponent: the scene it sets dilutes its score.
+   */
+  longQuestionWords: number;
+  longQuestionExponent: number;
   /** A hit below this score is never offered as "Did you mean…?". */
   minSuggestScore: number;
   /** …nor one scoring less than this share of the best hit's. */
@@ -121,15 +133,15 @@ export interface SearchTuning {
 
 export const DEFAULT_TUNING: SearchTuning = {
   minCoverage: 0.3,
-  minScore: 0.2,
-  strongScore: 0.2,
+  minScore: 0.24,
+  strongScore: 0.24,
   typoThreshold: 0.5,
   unknownWordWeight: 1,
   lengthDamping: 0,
   typoCacheSize: 10_000,
   bodyWeight: 0.3,
   bodyCoverage: 0.6,
-  phrasingWeight: 0.15,
+  phrasingWeight: 0.25,
   rerankDepth: 20,
   minKnown: 0.6,
   unknownTopicScore: 0.25,
@@ -139,6 +151,9 @@ export const DEFAULT_TUNING: SearchTuning = {
   unknownRareWeight: 0.4,
   everydayLow: -0.5,
   everydayHigh: 2.5,
+  conceptExponent: 0.5,
+  longQuestionWords: 8,
+  longQuestionExponent: 0.5,
   minSuggestScore: 0.14,
   suggestShare: 0.6,
 };
@@ -559,7 +574,12 @@ export class Search {
     const unique = queryWords.filter(
       (kw, i) => queryWords.findIndex((k) => k.stem === kw.stem) === i,
     );
-    const resolved = unique.map((kw) => this.resolve(kw.word, kw.stem));
+    const resolved = unique.map((kw) => {
+      const word = this.resolve(kw.word, kw.stem);
+      if (!kw.of) return word;
+      const share = kw.of ** -this.tuning.conceptExponent;
+      return { ...word, idf: word.idf * share, scale: word.scale * share };
+    });
     const totalIdf = resolved.reduce((sum, r) => sum + r.idf, 0);
     if (totalIdf === 0) return { answered: false, hits: [], signals: NO_SIGNALS, suggestions: [] };
 
@@ -669,7 +689,12 @@ export class Search {
         return term === undefined ? best : Math.max(best, this.specificity.get(term) ?? -9);
       }, -9),
     };
-    const answered = top !== undefined && this.confident(signals);
+    // A long question spreads its weight over words that set the scene ("I am a 42 year old
+    // accountant retraining…"), so its best entry covers a smaller share of it than a short one's.
+    const { longQuestionWords, longQuestionExponent } = this.tuning;
+    const lengthBoost = Math.max(1, unique.length / longQuestionWords) ** longQuestionExponent;
+    const answered =
+      top !== undefined && this.confident({ ...signals, score: signals.score * lengthBoost });
     const hits = ranked.slice(0, limit).map(({ doc, score }) => {
       const entry = this.docs[doc] as Entry;
       return {
