@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { z } from "zod";
 import { AppError, ErrorCode } from "../../errors.ts";
@@ -453,7 +453,10 @@ export async function writeSnapshot(dir: string, file: string): Promise<Problem[
     offTopic: collected.offTopic,
   };
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(snapshot));
+  // Written aside, then renamed over: an app starting meanwhile reads the old snapshot or the new.
+  const written = `${file}.${process.pid}.tmp`;
+  await writeFile(written, JSON.stringify(snapshot));
+  await rename(written, file);
   return [];
 }
 

@@ -3,6 +3,7 @@ import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import { displayText } from "../knowledge-base/knowledge-base.ts";
 import type { Entry, EntryKind } from "../knowledge-base/schema.ts";
 import { type EverydayShare, readEverydayEnglish } from "./everyday.ts";
+import { Postings, PostingsBuilder } from "./postings.ts";
 import { asksForATask, type Keyword, stem, TextAnalyzer } from "./text.ts";
 
 /** One hit, best first in a result list. */
@@ -246,23 +247,6 @@ const EXACT_NAME_BONUS = 1;
 const SQUASH = 0.5;
 
 /**
- * The entries a term occurs in, in parallel typed arrays: a query walks thousands of postings at
- * x100, and contiguous numbers cost a fraction of an array of objects (measured: ~4x).
- */
-interface Postings {
-  docs: Int32Array;
-  weights: Float32Array;
-  /** 1 where the word is in the entry's body only, not in a name, phrasing or tag. */
-  bodyOnly: Uint8Array;
-}
-
-const NO_POSTINGS: Postings = {
-  docs: new Int32Array(0),
-  weights: new Float32Array(0),
-  bodyOnly: new Uint8Array(0),
-};
-
-/**
  * Edit distance with adjacent transpositions counted once (optimal string alignment):
  * "interveiw" → "interview" is 1, "president" → "presenting" is 3.
  */
@@ -382,8 +366,8 @@ export class Search {
   /** Phrasings learned from the group (confirmed "Did you mean" clicks), by entry index. */
   private readonly learned = new Map<number, string[]>();
   private readonly docIndex = new Map<string, number>();
-  private postings = new Map<string, Postings>();
-  private idf = new Map<string, number>();
+  /** Each term's postings and IDF. */
+  private postings = Postings.empty();
   private lengthNorm = new Float64Array(0);
   private maxIdf = 0;
   private vocabulary: string[] = [];
@@ -503,7 +487,7 @@ export class Search {
   /** The index build, one entry per step (see `prepare`). */
   private *buildSteps(): Generator<void, void> {
     const version = this.version;
-    const lists = new Map<string, Array<{ doc: number; weight: number; bodyOnly: boolean }>>();
+    const lists = new PostingsBuilder();
     const surfaceToTerm = new Map<string, string>(this.analyzer.surfaces);
     const termCounts = new Map<string, number>();
     let termTotal = 0;
@@ -543,12 +527,7 @@ export class Search {
       for (const [term, { sum, bodyOnly }] of terms) {
         const weight = (sum * (SATURATION + 1)) / (sum + SATURATION);
         if (!term.includes(" ") && !bodyOnly) unigrams++;
-        let list = lists.get(term);
-        if (!list) {
-          list = [];
-          lists.set(term, list);
-        }
-        list.push({ doc, weight, bodyOnly });
+        lists.add(term, doc, weight, bodyOnly);
       }
       lengths.push(unigrams);
       phrasings.push(
@@ -565,16 +544,7 @@ export class Search {
       }
     }
     const n = this.docs.length;
-    const idf = new Map<string, number>();
-    const postings = new Map<string, Postings>();
-    for (const [term, list] of lists) {
-      postings.set(term, {
-        docs: Int32Array.from(list, (p) => p.doc),
-        weights: Float32Array.from(list, (p) => p.weight),
-        bodyOnly: Uint8Array.from(list, (p) => (p.bodyOnly ? 1 : 0)),
-      });
-      idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
-    }
+    const postings = lists.build(n);
     const avg = lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
     const b = this.tuning.lengthDamping;
     const vocabulary = [...surfaceToTerm.keys()].filter((w) => w.length > 2);
@@ -587,7 +557,6 @@ export class Search {
       }
     });
     this.postings = postings;
-    this.idf = idf;
     this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
     this.lengthNorm = Float64Array.from(lengths, (len) => 1 / (1 - b + (b * len) / avg));
     this.surfaceToTerm = surfaceToTerm;
@@ -674,26 +643,29 @@ export class Search {
     const round = ++this.generation;
     let touchedCount = 0;
     const { bodyCoverage } = this.tuning;
+    const { postings } = this;
+    const { docs, weights, bodyOnly } = postings;
     for (const word of resolved) {
       // A word counts once per entry, by its best expansion there.
       const wordRound = ++this.wordGeneration;
       let docCount = 0;
       for (const { term, quality } of word.expansions) {
-        const idf = this.idf.get(term) ?? 0;
-        const list = this.postings.get(term) ?? NO_POSTINGS;
+        const t = postings.id(term);
+        if (t === undefined) continue;
+        const idf = postings.idfOf(t);
         const full = word.idf;
         const partial = word.idf * bodyCoverage;
-        for (let i = 0; i < list.docs.length; i++) {
-          const doc = list.docs[i] as number;
-          const value = idf * (list.weights[i] as number) * quality * word.scale;
+        for (let i = postings.from(t), end = postings.to(t); i < end; i++) {
+          const doc = docs[i] as number;
+          const value = idf * (weights[i] as number) * quality * word.scale;
           if (wordSeen[doc] !== wordRound) {
             wordSeen[doc] = wordRound;
             wordBest[doc] = value;
-            wordCover[doc] = list.bodyOnly[i] ? partial : full;
+            wordCover[doc] = bodyOnly[i] ? partial : full;
             wordDocs[docCount++] = doc;
           } else if (value > (wordBest[doc] as number)) {
             wordBest[doc] = value;
-            wordCover[doc] = list.bodyOnly[i] ? partial : full;
+            wordCover[doc] = bodyOnly[i] ? partial : full;
           }
         }
       }
@@ -714,14 +686,14 @@ export class Search {
       const right = resolved[i + 1]?.expansions[0];
       if (!left || !right) continue;
       const pair = `${left.term} ${right.term}`;
-      const idf = this.idf.get(pair) ?? 0;
-      const list = this.postings.get(pair) ?? NO_POSTINGS;
-      for (let k = 0; k < list.docs.length; k++) {
-        const doc = list.docs[k] as number;
+      const t = postings.id(pair);
+      if (t === undefined) continue;
+      const idf = postings.idfOf(t);
+      for (let k = postings.from(t), end = postings.to(t); k < end; k++) {
+        const doc = docs[k] as number;
         if (seen[doc] === round) {
           score[doc] =
-            (score[doc] as number) +
-            idf * (list.weights[k] as number) * left.quality * right.quality;
+            (score[doc] as number) + idf * (weights[k] as number) * left.quality * right.quality;
         }
       }
     }
@@ -816,7 +788,7 @@ export class Search {
         let phraseIdf = 0;
         let matched = 0;
         for (const term of terms) {
-          const idf = this.idf.get(term) ?? 0;
+          const idf = this.postings.idf(term) ?? 0;
           phraseIdf += idf;
           const w = said.get(term);
           if (w !== undefined) matched += Math.min(idf, w);
@@ -859,7 +831,7 @@ export class Search {
 
   /** A word's weight: its rarity here, or for a word we do not know, how common it is elsewhere. */
   private termWeight(term: string): number {
-    return this.idf.get(term) ?? this.maxIdf * this.unknownWeight(term);
+    return this.postings.idf(term) ?? this.maxIdf * this.unknownWeight(term);
   }
 
   /**
@@ -945,7 +917,7 @@ export class Search {
     if (this.postings.has(wordStem)) {
       const scale = this.everydayScale(wordStem);
       return {
-        idf: (this.idf.get(wordStem) ?? this.maxIdf) * scale,
+        idf: (this.postings.idf(wordStem) ?? this.maxIdf) * scale,
         scale,
         expansions: [{ term: wordStem, quality: 1 }],
       };
@@ -957,7 +929,7 @@ export class Search {
       return { idf: this.maxIdf * this.unknownWeight(wordStem), scale: 1, expansions };
     }
     const scale = this.everydayScale((expansions[0] as { term: string }).term);
-    const idf = Math.max(...expansions.map((e) => this.idf.get(e.term) ?? 0)) * scale;
+    const idf = Math.max(...expansions.map((e) => this.postings.idf(e.term) ?? 0)) * scale;
     return { idf, scale, expansions };
   }
 
