@@ -62,7 +62,7 @@ function synthetic(kb: KnowledgeBase, copies: number): KnowledgeBase {
       } as Entry);
     }
   }
-  return new KnowledgeBase(entries, kb.synonyms);
+  return new KnowledgeBase(entries, kb.synonyms, kb.offTopic);
 }
 
 function percentile(sorted: number[], p: number): number {

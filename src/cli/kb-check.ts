@@ -13,5 +13,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `kb:check: ok — ${kb.roles.length} roles, ${kb.topics.length} topics, ${kb.faq.length} FAQ entries, ${kb.prompts.length} practice prompts (${dirs.join(", ")})`,
+  `kb:check: ok — ${kb.roles.length} roles, ${kb.topics.length} topics, ${kb.faq.length} FAQ entries, ${kb.prompts.length} practice prompts, ${kb.offTopic.length} off-topic questions (${dirs.join(", ")})`,
 );

@@ -15,11 +15,18 @@ export class KnowledgeBase {
   readonly entries: readonly Entry[];
   /** Ways of saying the same thing, used by search on both sides of the index. */
   readonly synonyms: readonly SynonymGroup[];
+  /** Questions people ask that are not about internships: search declines ones like them. */
+  readonly offTopic: readonly string[];
   private readonly byId: ReadonlyMap<string, Entry>;
 
-  constructor(entries: readonly Entry[], synonyms: readonly SynonymGroup[] = []) {
+  constructor(
+    entries: readonly Entry[],
+    synonyms: readonly SynonymGroup[] = [],
+    offTopic: readonly string[] = [],
+  ) {
     this.entries = entries;
     this.synonyms = synonyms;
+    this.offTopic = offTopic;
     this.byId = new Map(entries.map((entry) => [entry.id, entry]));
     this.roles = entries.flatMap((e) => (e.kind === "role" ? [e] : []));
     this.topics = entries.flatMap((e) => (e.kind === "topic" ? [e] : []));

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { z } from "zod";
 import { AppError, ErrorCode } from "../../errors.ts";
@@ -9,6 +9,7 @@ import {
   type Entry,
   type EntryKind,
   KnowledgeFileSchema,
+  OffTopicSchema,
   SECTION_TEXT_LIMIT,
   type SynonymGroup,
   SynonymGroupSchema,
@@ -53,6 +54,11 @@ interface LocatedSynonyms {
   file: string;
 }
 
+interface LocatedOffTopic {
+  question: string;
+  file: string;
+}
+
 const EXTENSIONS = new Set([".yml", ".yaml"]);
 
 async function listYamlFiles(dir: string): Promise<string[]> {
@@ -77,6 +83,7 @@ function parseFile(
   problems: Problem[],
   invalidIds?: Map<string, EntryKind>,
   synonyms: SynonymGroup[] = [],
+  offTopic: string[] = [],
 ): Entry[] {
   let raw: unknown;
   try {
@@ -136,6 +143,18 @@ function parseFile(
       problems.push({ file, entry: label, field: fieldPath(issue.path), message: issue.message });
     }
   });
+  (shape.data.offTopic ?? []).forEach((item, index) => {
+    const parsed = OffTopicSchema.safeParse(item);
+    if (parsed.success) offTopic.push(parsed.data);
+    else
+      for (const issue of parsed.error.issues)
+        problems.push({
+          file,
+          entry: `offTopic[${index}]`,
+          field: "(question)",
+          message: issue.message,
+        });
+  });
   return entries;
 }
 
@@ -158,6 +177,32 @@ function checkSynonyms(located: readonly LocatedSynonyms[], problems: Problem[])
       }
     });
   }
+}
+
+/**
+ * An off-topic question must not also be one of ours: a FAQ's title or phrasing said the same
+ * way would make search decline the very question the entry answers.
+ */
+function checkOffTopic(
+  offTopic: readonly LocatedOffTopic[],
+  located: readonly Located[],
+  problems: Problem[],
+): void {
+  const ours = new Map<string, string>();
+  for (const { entry } of located) {
+    if (entry.kind !== "faq") continue;
+    for (const text of [entry.title, ...entry.phrasings]) ours.set(normalized(text), entry.id);
+  }
+  offTopic.forEach(({ question, file }, index) => {
+    const owner = ours.get(normalized(question));
+    if (owner)
+      problems.push({
+        file,
+        entry: `offTopic[${index}]`,
+        field: "(question)",
+        message: `"${question}" is also a phrasing of ${owner}`,
+      });
+  });
 }
 
 function normalized(text: string): string {
@@ -269,11 +314,13 @@ interface Collected {
   merged: Map<string, Located>;
   invalidIds: Map<string, EntryKind>;
   mergedSynonyms: Map<string, LocatedSynonyms>;
+  /** Every folder's off-topic questions, the bundled ones first. */
+  offTopic: LocatedOffTopic[];
 }
 
 /** Reads and validates the YAML files of one folder into `into`, later folders replacing entries. */
 async function collectDir(dir: string, into: Collected): Promise<void> {
-  const { problems, merged, invalidIds, mergedSynonyms } = into;
+  const { problems, merged, invalidIds, mergedSynonyms, offTopic } = into;
   let files: string[];
   try {
     files = await listYamlFiles(dir);
@@ -289,7 +336,16 @@ async function collectDir(dir: string, into: Collected): Promise<void> {
   for (const absolute of files) {
     const file = path.relative(process.cwd(), absolute) || absolute;
     const groups: SynonymGroup[] = [];
-    const entries = parseFile(file, await readFile(absolute, "utf8"), problems, invalidIds, groups);
+    const questions: string[] = [];
+    const entries = parseFile(
+      file,
+      await readFile(absolute, "utf8"),
+      problems,
+      invalidIds,
+      groups,
+      questions,
+    );
+    for (const question of questions) offTopic.push({ question, file });
     for (const group of groups) {
       const earlier = synonymsInThisDir.get(group.id);
       if (earlier) {
@@ -329,17 +385,20 @@ async function collect(dirs: readonly string[], base?: Snapshot): Promise<Collec
     merged: new Map((base?.entries ?? []).map((l) => [l.entry.id, l])),
     invalidIds: new Map(),
     mergedSynonyms: new Map((base?.synonyms ?? []).map((s) => [s.group.id, s])),
+    offTopic: [...(base?.offTopic ?? [])],
   };
   for (const dir of dirs) await collectDir(dir, into);
   checkMerged([...into.merged.values()], into.invalidIds, into.problems);
+  checkOffTopic(into.offTopic, [...into.merged.values()], into.problems);
   checkSynonyms([...into.mergedSynonyms.values()], into.problems);
   return into;
 }
 
-const knowledgeBaseOf = (c: Pick<Collected, "merged" | "mergedSynonyms">) =>
+const knowledgeBaseOf = (c: Pick<Collected, "merged" | "mergedSynonyms" | "offTopic">) =>
   new KnowledgeBase(
     [...c.merged.values()].map((l) => l.entry),
     [...c.mergedSynonyms.values()].map((s) => s.group),
+    c.offTopic.map((o) => o.question),
   );
 
 /**
@@ -365,6 +424,7 @@ export interface Snapshot {
   digest: string;
   entries: Located[];
   synonyms: LocatedSynonyms[];
+  offTopic: LocatedOffTopic[];
 }
 
 /** A digest of a folder's YAML files: their paths and contents. */
@@ -390,9 +450,13 @@ export async function writeSnapshot(dir: string, file: string): Promise<Problem[
     digest,
     entries: [...collected.merged.values()],
     synonyms: [...collected.mergedSynonyms.values()],
+    offTopic: collected.offTopic,
   };
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(snapshot));
+  // Written aside, then renamed over: an app starting meanwhile reads the old snapshot or the new.
+  const written = `${file}.${process.pid}.tmp`;
+  await writeFile(written, JSON.stringify(snapshot));
+  await rename(written, file);
   return [];
 }
 
@@ -434,6 +498,7 @@ export async function loadKnowledgeBase(options: LoadKnowledgeBaseOptions): Prom
     return knowledgeBaseOf({
       merged: new Map(base.entries.map((l) => [l.entry.id, l])),
       mergedSynonyms: new Map(base.synonyms.map((s) => [s.group.id, s])),
+      offTopic: base.offTopic ?? [],
     });
   }
   const collected = base ? await collect(rest, base) : await collect(options.dirs);

@@ -88,7 +88,14 @@ export const KnowledgeFileSchema = z.strictObject({
   faq: z.array(z.unknown()).optional(),
   prompts: z.array(z.unknown()).optional(),
   synonyms: z.array(z.unknown()).optional(),
+  offTopic: z.array(z.unknown()).optional(),
 });
+
+/**
+ * A question people ask a study group's bot that is not about internships ("how much should we
+ * offer on a house"): search declines a question closer to one of these than to any of ours.
+ */
+export const OffTopicSchema = line(200);
 
 export type ChecklistItem = z.infer<typeof ChecklistItemSchema>;
 export type Role = z.infer<typeof RoleSchema>;

@@ -3,6 +3,7 @@ import type { KnowledgeBase } from "../knowledge-base/knowledge-base.ts";
 import { displayText } from "../knowledge-base/knowledge-base.ts";
 import type { Entry, EntryKind } from "../knowledge-base/schema.ts";
 import { type EverydayShare, readEverydayEnglish } from "./everyday.ts";
+import { Postings, PostingsBuilder } from "./postings.ts";
 import { asksForATask, type Keyword, stem, TextAnalyzer } from "./text.ts";
 
 /** One hit, best first in a result list. */
@@ -44,9 +45,21 @@ export interface SearchSignals {
    * everyday English (log10 of the ratio of the two shares; -9 when no word is known).
    */
   anchor: number;
+  /**
+   * How closely the nearest known off-topic question (the knowledge base's `offTopic`) says this
+   * one, as an F1 of their weighted words in [0, 1].
+   */
+  offTopic: number;
 }
 
-const NO_SIGNALS: SearchSignals = { score: 0, coverage: 0, known: 0, task: false, anchor: -9 };
+const NO_SIGNALS: SearchSignals = {
+  score: 0,
+  coverage: 0,
+  known: 0,
+  task: false,
+  anchor: -9,
+  offTopic: 0,
+};
 
 export interface SearchOptions {
   /** At most this many hits (default 3). */
@@ -112,6 +125,24 @@ export interface SearchTuning {
   everydayLow: number;
   everydayHigh: number;
   unknownRareWeight: number;
+  /**
+   * One idea written as n words ("swe" and "software engineering" are both the two words of the
+   * synonym group "software engineering") weighs n^-conceptExponent per word, so a role named in
+   * passing does not outweigh what the question asks about it.
+   */
+  conceptExponent: number;
+  /**
+   * The answer bar of a question with more than `longQuestionWords` distinct words is lowered by
+   * (words / longQuestionWords)^longQuestionExponent: the scene it sets dilutes its score.
+   */
+  longQuestionWords: number;
+  longQuestionExponent: number;
+  /**
+   * A question at least this close to a known off-topic question (`SearchSignals.offTopic`), and
+   * closer to it by `offTopicMargin` than the best hit's nearest phrasing is, is declined.
+   */
+  minOffTopic: number;
+  offTopicMargin: number;
   /** A hit below this score is never offered as "Did you mean…?". */
   minSuggestScore: number;
   /** …nor one scoring less than this share of the best hit's. */
@@ -120,15 +151,15 @@ export interface SearchTuning {
 
 export const DEFAULT_TUNING: SearchTuning = {
   minCoverage: 0.3,
-  minScore: 0.2,
-  strongScore: 0.2,
+  minScore: 0.24,
+  strongScore: 0.24,
   typoThreshold: 0.5,
   unknownWordWeight: 1,
   lengthDamping: 0,
   typoCacheSize: 10_000,
   bodyWeight: 0.3,
   bodyCoverage: 0.6,
-  phrasingWeight: 0.15,
+  phrasingWeight: 0.25,
   rerankDepth: 20,
   minKnown: 0.6,
   unknownTopicScore: 0.25,
@@ -138,6 +169,11 @@ export const DEFAULT_TUNING: SearchTuning = {
   unknownRareWeight: 0.4,
   everydayLow: -0.5,
   everydayHigh: 2.5,
+  conceptExponent: 0.5,
+  minOffTopic: 0.3,
+  offTopicMargin: 0,
+  longQuestionWords: 8,
+  longQuestionExponent: 0.5,
   minSuggestScore: 0.14,
   suggestShare: 0.6,
 };
@@ -211,23 +247,6 @@ const EXACT_NAME_BONUS = 1;
 const SQUASH = 0.5;
 
 /**
- * The entries a term occurs in, in parallel typed arrays: a query walks thousands of postings at
- * x100, and contiguous numbers cost a fraction of an array of objects (measured: ~4x).
- */
-interface Postings {
-  docs: Int32Array;
-  weights: Float32Array;
-  /** 1 where the word is in the entry's body only, not in a name, phrasing or tag. */
-  bodyOnly: Uint8Array;
-}
-
-const NO_POSTINGS: Postings = {
-  docs: new Int32Array(0),
-  weights: new Float32Array(0),
-  bodyOnly: new Uint8Array(0),
-};
-
-/**
  * Edit distance with adjacent transpositions counted once (optimal string alignment):
  * "interveiw" → "interview" is 1, "president" → "presenting" is 3.
  */
@@ -287,6 +306,34 @@ function nameKey(kws: readonly Keyword[]): string {
   return kws.map((k) => k.stem).join(" ");
 }
 
+/** An entry in the running for the answer. */
+interface Ranked {
+  doc: number;
+  score: number;
+  coverage: number;
+  /** How closely its nearest name or phrasing says the question (an F1; set by the re-ranking). */
+  phrase: number;
+}
+
+/** Known off-topic questions, indexed like the entries: term → questions, and each one's weight. */
+interface OffTopicIndex {
+  questions: Map<string, number[]>;
+  /** Each question's summed word weights. */
+  weights: Float64Array;
+  /** Per-query scratch: the weight a question shares with the query, by generation. */
+  matched: Float64Array;
+  seen: Uint32Array;
+  touched: Int32Array;
+}
+
+const NO_OFF_TOPIC: OffTopicIndex = {
+  questions: new Map(),
+  weights: new Float64Array(0),
+  matched: new Float64Array(0),
+  seen: new Uint32Array(0),
+  touched: new Int32Array(0),
+};
+
 /** A query word resolved to index terms, with how well each matches (1 = exactly). */
 interface ResolvedWord {
   /** The word's weight in the question: its rarity here, less for an everyday word. */
@@ -297,13 +344,44 @@ interface ResolvedWord {
 }
 
 /**
- * A name or phrasing of an entry as `rerank` reads it: its distinct index terms as term ids, each
- * term's IDF, and their sum, all worked out when the index is built rather than per question.
+ * Every entry's names and phrasings as term numbers, laid out flat as the postings are: entry d's
+ * phrasings are numbers `byDoc[d]` up to `byDoc[d + 1]`; phrasing p's terms are `terms[starts[p]]`
+ * up to `terms[starts[p + 1]]` (-1 for a term no entry has), and `totals[p]` is the sum of their
+ * IDFs. Worked out when the index is built, so re-ranking reads numbers, not a map per word.
  */
-interface Phrasing {
-  termIds: Int32Array;
-  idfs: Float64Array;
-  totalIdf: number;
+interface PhrasingIndex {
+  byDoc: Int32Array;
+  starts: Int32Array;
+  terms: Int32Array;
+  totals: Float64Array;
+}
+
+const NO_PHRASINGS: PhrasingIndex = {
+  byDoc: new Int32Array(1),
+  starts: new Int32Array(1),
+  terms: new Int32Array(0),
+  totals: new Float64Array(0),
+};
+
+/** Lays out each entry's phrasings (each as its distinct terms) as a `PhrasingIndex`. */
+function indexPhrasings(phrasings: readonly string[][][], postings: Postings): PhrasingIndex {
+  const all = phrasings.flat();
+  const byDoc = new Int32Array(phrasings.length + 1);
+  phrasings.forEach((ofEntry, doc) => {
+    byDoc[doc + 1] = (byDoc[doc] as number) + ofEntry.length;
+  });
+  const starts = new Int32Array(all.length + 1);
+  all.forEach((phrase, p) => {
+    starts[p + 1] = (starts[p] as number) + phrase.length;
+  });
+  const terms = Int32Array.from(all.flat(), (term) => postings.id(term) ?? -1);
+  // Summed term by term in order, as re-ranking did per question, so scores are the same.
+  const totals = Float64Array.from(all, (phrase) => {
+    let total = 0;
+    for (const term of phrase) total += postings.idf(term) ?? 0;
+    return total;
+  });
+  return { byDoc, starts, terms, totals };
 }
 
 /**
@@ -329,8 +407,8 @@ export class Search {
   /** Phrasings learned from the group (confirmed "Did you mean" clicks), by entry index. */
   private readonly learned = new Map<number, string[]>();
   private readonly docIndex = new Map<string, number>();
-  private postings = new Map<string, Postings>();
-  private idf = new Map<string, number>();
+  /** Each term's postings and IDF. */
+  private postings = Postings.empty();
   private lengthNorm = new Float64Array(0);
   private maxIdf = 0;
   private vocabulary: string[] = [];
@@ -343,10 +421,11 @@ export class Search {
   private surfaceToTerm = new Map<string, string>();
   private readonly typoCache = new Map<string, ResolvedWord["expansions"]>();
   private names = new Map<string, number[]>();
-  /** Each entry's names and phrasings, each as its distinct index terms (see `Phrasing`). */
-  private phrasings: Phrasing[][] = [];
-  /** A number for each index term, so a query's term weights fit in one reused array. */
-  private termIds = new Map<string, number>();
+  private offTopic: OffTopicIndex = NO_OFF_TOPIC;
+  private offTopicGeneration = 0;
+  private readonly offTopicQuestions: readonly string[];
+  /** Each entry's names and phrasings, each as its distinct index terms (see `PhrasingIndex`). */
+  private phrasings: PhrasingIndex = NO_PHRASINGS;
   /** Learned phrasings changed since the index was built: rebuild before the next query. */
   private stale = false;
   private generation = 0;
@@ -361,7 +440,7 @@ export class Search {
     /** The entries one word reached, then every entry the question reached (no per-query arrays). */
     wordDocs: Int32Array;
     touched: Int32Array;
-    /** By term id: how strongly the question says each term (0: not at all), for `rerank`. */
+    /** By term number: how strongly the question says each term (0: not at all), for `rerank`. */
     said: Float64Array;
   };
 
@@ -374,6 +453,7 @@ export class Search {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
     this.analyzer = new TextAnalyzer(kb.synonyms);
     this.docs = [...kb.entries];
+    this.offTopicQuestions = kb.offTopic;
     this.texts = this.docs.map(displayText);
     for (const [doc, entry] of this.docs.entries()) this.docIndex.set(entry.id, doc);
     // Built on first use (or by `prepare`), once the phrasings learned so far are in: start-up
@@ -450,7 +530,7 @@ export class Search {
   /** The index build, one entry per step (see `prepare`). */
   private *buildSteps(): Generator<void, void> {
     const version = this.version;
-    const lists = new Map<string, Array<{ doc: number; weight: number; bodyOnly: boolean }>>();
+    const lists = new PostingsBuilder();
     const surfaceToTerm = new Map<string, string>(this.analyzer.surfaces);
     const termCounts = new Map<string, number>();
     let termTotal = 0;
@@ -490,12 +570,7 @@ export class Search {
       for (const [term, { sum, bodyOnly }] of terms) {
         const weight = (sum * (SATURATION + 1)) / (sum + SATURATION);
         if (!term.includes(" ") && !bodyOnly) unigrams++;
-        let list = lists.get(term);
-        if (!list) {
-          list = [];
-          lists.set(term, list);
-        }
-        list.push({ doc, weight, bodyOnly });
+        lists.add(term, doc, weight, bodyOnly);
       }
       lengths.push(unigrams);
       phrasings.push(
@@ -512,16 +587,7 @@ export class Search {
       }
     }
     const n = this.docs.length;
-    const idf = new Map<string, number>();
-    const postings = new Map<string, Postings>();
-    for (const [term, list] of lists) {
-      postings.set(term, {
-        docs: Int32Array.from(list, (p) => p.doc),
-        weights: Float32Array.from(list, (p) => p.weight),
-        bodyOnly: Uint8Array.from(list, (p) => (p.bodyOnly ? 1 : 0)),
-      });
-      idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
-    }
+    const postings = lists.build(n);
     const avg = lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
     const b = this.tuning.lengthDamping;
     const vocabulary = [...surfaceToTerm.keys()].filter((w) => w.length > 2);
@@ -534,7 +600,6 @@ export class Search {
       }
     });
     this.postings = postings;
-    this.idf = idf;
     this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
     this.lengthNorm = Float64Array.from(lengths, (len) => 1 / (1 - b + (b * len) / avg));
     this.surfaceToTerm = surfaceToTerm;
@@ -549,21 +614,9 @@ export class Search {
     );
     this.pairs = pairs;
     this.names = names;
-    const termIds = new Map([...postings.keys()].map((term, id) => [term, id]));
-    this.termIds = termIds;
-    this.phrasings = phrasings.map((ofEntry) =>
-      ofEntry.map((terms) => {
-        const idfs = Float64Array.from(terms, (term) => idf.get(term) ?? 0);
-        // Summed in the terms' order, as the per-question sum was.
-        let totalIdf = 0;
-        for (const value of idfs) totalIdf += value;
-        return {
-          termIds: Int32Array.from(terms, (term) => termIds.get(term) ?? -1),
-          idfs,
-          totalIdf,
-        };
-      }),
-    );
+    this.offTopic = this.indexOffTopic();
+    this.phrasings = indexPhrasings(phrasings, postings);
+    // Sized for this index's terms (the `said` array): made again at the next query.
     this.scratch = undefined;
     this.typoCache.clear();
     // A phrasing learned while the build was under way may have missed it: build again.
@@ -619,7 +672,12 @@ export class Search {
     const unique = queryWords.filter(
       (kw, i) => queryWords.findIndex((k) => k.stem === kw.stem) === i,
     );
-    const resolved = unique.map((kw) => this.resolve(kw.word, kw.stem));
+    const resolved = unique.map((kw) => {
+      const word = this.resolve(kw.word, kw.stem);
+      if (!kw.of) return word;
+      const share = kw.of ** -this.tuning.conceptExponent;
+      return { ...word, idf: word.idf * share, scale: word.scale * share };
+    });
     const totalIdf = resolved.reduce((sum, r) => sum + r.idf, 0);
     if (totalIdf === 0) return { answered: false, hits: [], signals: NO_SIGNALS, suggestions: [] };
 
@@ -630,26 +688,29 @@ export class Search {
     const round = ++this.generation;
     let touchedCount = 0;
     const { bodyCoverage } = this.tuning;
+    const { postings } = this;
+    const { docs, weights, bodyOnly } = postings;
     for (const word of resolved) {
       // A word counts once per entry, by its best expansion there.
       const wordRound = ++this.wordGeneration;
       let docCount = 0;
       for (const { term, quality } of word.expansions) {
-        const idf = this.idf.get(term) ?? 0;
-        const list = this.postings.get(term) ?? NO_POSTINGS;
+        const t = postings.id(term);
+        if (t === undefined) continue;
+        const idf = postings.idfOf(t);
         const full = word.idf;
         const partial = word.idf * bodyCoverage;
-        for (let i = 0; i < list.docs.length; i++) {
-          const doc = list.docs[i] as number;
-          const value = idf * (list.weights[i] as number) * quality * word.scale;
+        for (let i = postings.from(t), end = postings.to(t); i < end; i++) {
+          const doc = docs[i] as number;
+          const value = idf * (weights[i] as number) * quality * word.scale;
           if (wordSeen[doc] !== wordRound) {
             wordSeen[doc] = wordRound;
             wordBest[doc] = value;
-            wordCover[doc] = list.bodyOnly[i] ? partial : full;
+            wordCover[doc] = bodyOnly[i] ? partial : full;
             wordDocs[docCount++] = doc;
           } else if (value > (wordBest[doc] as number)) {
             wordBest[doc] = value;
-            wordCover[doc] = list.bodyOnly[i] ? partial : full;
+            wordCover[doc] = bodyOnly[i] ? partial : full;
           }
         }
       }
@@ -670,14 +731,14 @@ export class Search {
       const right = resolved[i + 1]?.expansions[0];
       if (!left || !right) continue;
       const pair = `${left.term} ${right.term}`;
-      const idf = this.idf.get(pair) ?? 0;
-      const list = this.postings.get(pair) ?? NO_POSTINGS;
-      for (let k = 0; k < list.docs.length; k++) {
-        const doc = list.docs[k] as number;
+      const t = postings.id(pair);
+      if (t === undefined) continue;
+      const idf = postings.idfOf(t);
+      for (let k = postings.from(t), end = postings.to(t); k < end; k++) {
+        const doc = docs[k] as number;
         if (seen[doc] === round) {
           score[doc] =
-            (score[doc] as number) +
-            idf * (list.weights[k] as number) * left.quality * right.quality;
+            (score[doc] as number) + idf * (weights[k] as number) * left.quality * right.quality;
         }
       }
     }
@@ -690,7 +751,7 @@ export class Search {
     // Only the best few are kept (insertion into a short list), never a sort of every match.
     const norm = totalIdf * (SATURATION + 1);
     const keep = Math.max(limit, this.tuning.rerankDepth, 1);
-    const ranked: Array<{ doc: number; score: number; coverage: number }> = [];
+    const ranked: Ranked[] = [];
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i] as number;
       const entry = this.docs[doc];
@@ -710,7 +771,7 @@ export class Search {
         if (prev.score > value || (prev.score === value && prev.doc < doc)) break;
         at--;
       }
-      ranked.splice(at, 0, { doc, score: value, coverage });
+      ranked.splice(at, 0, { doc, score: value, coverage, phrase: 0 });
     }
     this.rerank(ranked, resolved, totalIdf);
     ranked.length = Math.min(ranked.length, Math.max(limit, 1));
@@ -725,8 +786,16 @@ export class Search {
         const term = r.expansions[0]?.term;
         return term === undefined ? best : Math.max(best, this.specificity.get(term) ?? -9);
       }, -9),
+      offTopic: this.nearestOffTopic(unique, resolved, totalIdf),
     };
-    const answered = top !== undefined && this.confident(signals);
+    // A long question spreads its weight over words that set the scene ("I am a 42 year old
+    // accountant retraining…"), so its best entry covers a smaller share of it than a short one's.
+    const { longQuestionWords, longQuestionExponent } = this.tuning;
+    const lengthBoost = Math.max(1, unique.length / longQuestionWords) ** longQuestionExponent;
+    const answered =
+      top !== undefined &&
+      this.confident({ ...signals, score: signals.score * lengthBoost }) &&
+      !this.likeOffTopic(signals.offTopic, top.phrase);
     const hits = ranked.slice(0, limit).map(({ doc, score }) => {
       const entry = this.docs[doc] as Entry;
       return {
@@ -748,42 +817,121 @@ export class Search {
    * Re-ranks the best entries by their best single phrasing: a question that says most of one
    * phrasing ("do I need a cover letter") beats an entry that shares scattered words with it.
    */
-  private rerank(
-    ranked: Array<{ doc: number; score: number; coverage: number }>,
-    resolved: readonly ResolvedWord[],
-    totalIdf: number,
-  ): void {
+  private rerank(ranked: Ranked[], resolved: readonly ResolvedWord[], totalIdf: number): void {
     const weight = this.tuning.phrasingWeight;
     if (weight <= 0 || ranked.length === 0) return;
-    // Each query term (by id) with the weight of the word it came from; 0 for terms not said,
-    // which add nothing below (a said term's weight is always above 0).
+    // Each query term (by number) with the weight of the word it came from; 0 for the terms not
+    // said, which add nothing below (a said term's weight is always above 0).
     const { said } = this.buffers();
-    const saidIds: number[] = [];
+    const saidTerms: number[] = [];
     for (const word of resolved) {
       for (const { term, quality } of word.expansions) {
-        const id = this.termIds.get(term);
-        if (id === undefined) continue;
-        said[id] = Math.max(said[id] as number, word.idf * quality);
-        saidIds.push(id);
+        const t = this.postings.id(term);
+        if (t === undefined) continue;
+        said[t] = Math.max(said[t] as number, word.idf * quality);
+        saidTerms.push(t);
       }
     }
+    const { byDoc, starts, terms, totals } = this.phrasings;
     for (const hit of ranked) {
       let best = 0;
-      for (const { termIds, idfs, totalIdf: phraseIdf } of this.phrasings[hit.doc] ?? []) {
+      for (let p = byDoc[hit.doc] as number; p < (byDoc[hit.doc + 1] as number); p++) {
+        const phraseIdf = totals[p] as number;
         let matched = 0;
-        for (let k = 0; k < termIds.length; k++) {
-          const w = said[termIds[k] as number] ?? 0;
-          if (w > 0) matched += Math.min(idfs[k] as number, w);
+        for (let k = starts[p] as number; k < (starts[p + 1] as number); k++) {
+          const t = terms[k] as number;
+          const w = t < 0 ? 0 : (said[t] as number);
+          if (w > 0) matched += Math.min(this.postings.idfOf(t), w);
         }
         if (phraseIdf === 0 || matched === 0) continue;
         const precision = matched / phraseIdf;
         const recall = Math.min(1, matched / totalIdf);
         best = Math.max(best, (2 * precision * recall) / (precision + recall));
       }
+      hit.phrase = best;
       hit.score = (1 - weight) * hit.score + weight * best;
     }
-    for (const id of saidIds) said[id] = 0;
+    for (const t of saidTerms) said[t] = 0;
     ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /** The known off-topic questions by their words, weighed as questions' words are. */
+  private indexOffTopic(): OffTopicIndex {
+    const questions = new Map<string, number[]>();
+    const weights: number[] = [];
+    this.offTopicQuestions.forEach((question, i) => {
+      let weight = 0;
+      for (const term of new Set(this.analyzer.keywords(question).map((k) => k.stem))) {
+        weight += this.termWeight(term);
+        const list = questions.get(term) ?? [];
+        list.push(i);
+        questions.set(term, list);
+      }
+      weights.push(weight);
+    });
+    const n = weights.length;
+    this.offTopicGeneration = 0;
+    return {
+      questions,
+      weights: Float64Array.from(weights),
+      matched: new Float64Array(n),
+      seen: new Uint32Array(n),
+      touched: new Int32Array(n),
+    };
+  }
+
+  /** A word's weight: its rarity here, or for a word we do not know, how common it is elsewhere. */
+  private termWeight(term: string): number {
+    return this.postings.idf(term) ?? this.maxIdf * this.unknownWeight(term);
+  }
+
+  /**
+   * How closely the nearest known off-topic question says this one: the F1 of the words they
+   * share, weighed by rarity ("offer" and "house" against "offer on a house").
+   */
+  private nearestOffTopic(
+    words: readonly Keyword[],
+    resolved: readonly ResolvedWord[],
+    totalIdf: number,
+  ): number {
+    const { weights, questions, matched, seen, touched } = this.offTopic;
+    if (weights.length === 0) return 0;
+    // Reused arrays, as for the entries: no per-query allocation.
+    if (this.offTopicGeneration >= 0xfffffff0) {
+      seen.fill(0);
+      this.offTopicGeneration = 0;
+    }
+    const round = ++this.offTopicGeneration;
+    let count = 0;
+    words.forEach((kw, i) => {
+      const weight = resolved[i]?.idf ?? 0;
+      const term = resolved[i]?.expansions[0]?.term ?? kw.stem;
+      const list = questions.get(term);
+      if (!list) return;
+      const shared = Math.min(weight, this.termWeight(term));
+      for (const q of list) {
+        if (seen[q] !== round) {
+          seen[q] = round;
+          matched[q] = 0;
+          touched[count++] = q;
+        }
+        matched[q] = (matched[q] as number) + shared;
+      }
+    });
+    let best = 0;
+    for (let k = 0; k < count; k++) {
+      const q = touched[k] as number;
+      const shared = matched[q] as number;
+      const precision = shared / (weights[q] as number);
+      const recall = Math.min(1, shared / totalIdf);
+      best = Math.max(best, (2 * precision * recall) / (precision + recall));
+    }
+    return best;
+  }
+
+  /** Closer to a known off-topic question than to any phrasing of the best entry. */
+  private likeOffTopic(offTopic: number, phrase: number): boolean {
+    return offTopic >= this.tuning.minOffTopic && offTopic > phrase + this.tuning.offTopicMargin;
   }
 
   /** The decline rule: is the best hit good enough to show as the answer? */
@@ -810,7 +958,7 @@ export class Search {
         wordSeen: new Uint32Array(n),
         wordDocs: new Int32Array(n),
         touched: new Int32Array(n),
-        said: new Float64Array(this.termIds.size),
+        said: new Float64Array(this.postings.size),
       };
     }
     return this.scratch;
@@ -821,7 +969,7 @@ export class Search {
     if (this.postings.has(wordStem)) {
       const scale = this.everydayScale(wordStem);
       return {
-        idf: (this.idf.get(wordStem) ?? this.maxIdf) * scale,
+        idf: (this.postings.idf(wordStem) ?? this.maxIdf) * scale,
         scale,
         expansions: [{ term: wordStem, quality: 1 }],
       };
@@ -833,7 +981,7 @@ export class Search {
       return { idf: this.maxIdf * this.unknownWeight(wordStem), scale: 1, expansions };
     }
     const scale = this.everydayScale((expansions[0] as { term: string }).term);
-    const idf = Math.max(...expansions.map((e) => this.idf.get(e.term) ?? 0)) * scale;
+    const idf = Math.max(...expansions.map((e) => this.postings.idf(e.term) ?? 0)) * scale;
     return { idf, scale, expansions };
   }
 

@@ -15,11 +15,17 @@ const STOP_WORDS = new Set(
   upon us very was we were what whats when where which while who whom why will with would you your
   yours yourselves im ive id dont doesnt isnt arent cant wont also really actually anyone someone
   something thing things way ways want wanna gonna hey hi hello thanks thank ok okay
-  one good best better bot internprep tip tips advice suggestions
-  thru af lol lmao yeah yea kinda sorta gotta literally basically`
+  one ones good best better bot internprep tip tips advice suggestions
+  thru af lol lmao yeah yea kinda sorta gotta literally basically
+  dear kindly whether regarding grateful advise wondering`
     .split(/\s+/)
     .filter(Boolean),
 );
+
+const SALUTATION = /^\s*(?:dear|hi|hello|hey)\s+[a-z]+(?:\s+[a-z]+)?\s*[,:!]/;
+
+const R_LANGUAGE =
+  /(?<!\b(?:what|wat|how|where|who|when|why|they|we|you|u|there|these|those|which|ur|your)\s)\br\b(?![&/])/g;
 
 /** Spellings that tokenizing would otherwise destroy. */
 const SPECIAL_TOKENS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -44,6 +50,10 @@ export function words(text: string): string[] {
   let folded = (
     /[^\p{ASCII}]/u.test(text) ? text.normalize("NFKD").replace(/\p{M}/gu, "") : text
   ).toLowerCase();
+  // "Dear advisor," / "hi team:" opening a message names who is asked, not what.
+  if (/^\s*(?:dear|hi|hello|hey)\s/.test(folded)) folded = folded.replace(SALUTATION, " ");
+  // "R" the language is one letter, which filler would drop; "what r the rounds" is texting "are".
+  if (/\br\b/.test(folded)) folded = folded.replace(R_LANGUAGE, " rlang ");
   if (/[+/#.$\d]/.test(folded)) {
     for (const [pattern, replacement] of SPECIAL_TOKENS)
       folded = folded.replace(pattern, replacement);
@@ -90,6 +100,11 @@ function singular(word: string): string {
 export interface Keyword {
   word: string;
   stem: string;
+  /**
+   * How many words the one concept it belongs to was written out as, when more than one: "swe"
+   * and "software engineering" are both the 2 words of "software engineering", one idea.
+   */
+  of?: number;
 }
 
 interface Phrase {
@@ -121,7 +136,8 @@ export class TextAnalyzer {
   constructor(groups: readonly SynonymGroup[] = []) {
     for (const group of groups) {
       const [first = "", ...others] = group.terms;
-      const canonical = keywords(first);
+      const plain = keywords(first);
+      const canonical = plain.length > 1 ? plain.map((k) => ({ ...k, of: plain.length })) : plain;
       for (const term of [first, ...others]) {
         const termWords = words(term);
         const stems = termWords.map(stem);
@@ -135,7 +151,6 @@ export class TextAnalyzer {
           if (target && canonical.length === 1) this.surfaces.set(termWords[0] as string, target);
           continue;
         }
-        if (stems.join(" ") === canonical.map((k) => k.stem).join(" ")) continue;
         const list = this.phrases.get(stems[0] as string) ?? [];
         list.push({ stems, canonical });
         list.sort((a, b) => b.stems.length - a.stems.length);
@@ -189,10 +204,11 @@ export class TextAnalyzer {
  */
 const TASK_REQUEST =
   /^(?:(?:pls|please|plz|ok|hey|yo|just|now|also|can you|could you|can u|could u|would you|will you|i need you to|i want you to|go ahead and)\s+)*(?:write|rewrite|build|make|create|generate|draw|summari[sz]e|translate|fix|debug|solve|calculate|compute|set|book|code|implement|diagnose|finish|complete|proofread|grade|train|run|send|paste)\s+(?:me|my|this|these|that|the|a|an|it|up|out|us|all|your|some|today'?s)\b(?! (?:resume|cv|portfolio|github|linkedin)\b)/;
-/** "what's wrong with my code": debugging their code, not a question about internships. */
-const DEBUG_MY_CODE = /\bwhats? wrong (?:with|w\/?) (?:my|this) (?:code|script|program|model)\b/;
+/** "what's wrong with my code", "find the bug in my…", "CUDA out of memory": debugging, not a question. */
+const DEBUG_MY_CODE =
+  /\bwhats? wrong (?:with|w\/?) (?:my|this) (?:code|script|program|model)\b|\b(?:cuda )?out of memory\b|\bfind the (?:bug|error|mistake) in (?:my|this)\b/;
 const HOMEWORK =
-  /\b(?:do|finish|solve|answer)\s+(?:my|this|these)\s+(?:hw|homework|assignment|exam|quiz|test)\b|\bhelp me cheat\b|\b(?:give|send|tell) me (?:the )?answers\b|\banswers? (?:to|for) (?:problem|question|q|#)\s?\d/;
+  /\b(?:do|finish|solve|answer)\s+(?:my|this|these)\s+(?:[a-z0-9]+\s+){0,2}(?:hw|homework|assignment|exam|quiz|test|problem set|pset)\b|\bfor my (?:[a-z0-9]+\s+){0,2}(?:hw|homework|midterm|quiz|exam|final exam|problem set|pset)\b|\bhelp me cheat\b|\b(?:give|send|tell) me (?:the )?answers\b|\banswers? (?:to|for) (?:problem|question|q|#)\s?\d/;
 /** A bare "pls fix" or "fix it pls" closing a message that pasted something. */
 const BARE_REQUEST =
   /^(?:pls|please|plz|can you|can u|could you)\s+(?:fix|debug|solve)(?:\s+(?:it|this|that))?$|^(?:fix|debug|solve) (?:it|this|that) (?:pls|please|plz)$/;

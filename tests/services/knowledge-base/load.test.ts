@@ -137,6 +137,35 @@ describe("checking a knowledge base", () => {
     expect(kb.roles.map((r) => r.id).sort()).toEqual(["alpha", "gamma"]);
   });
 
+  it("adds an organizer's off-topic questions to the bundled ones, refusing one that is our own", async () => {
+    const faq = `faq:
+  - id: pay
+    title: How much do interns earn?
+    phrasings: [intern pay, how much do interns make]
+    answer: It depends.
+    tags: [pay]
+`;
+    await writeFile(path.join(dir, "faq.yml"), faq);
+    await writeFile(path.join(dir, "off-topic.yml"), "offTopic: [how do i train my dog to sit]\n");
+    await writeFile(
+      path.join(extra, "ours.yml"),
+      "offTopic:\n  - what is the best pizza near campus\n  - How much do interns MAKE?\n",
+    );
+    expect(await lines(dir, extra)).toEqual([
+      'ours.yml: offTopic[2]: (question): "How much do interns MAKE?" is also a phrasing of pay',
+    ]);
+    await writeFile(
+      path.join(extra, "ours.yml"),
+      "offTopic: [what is the best pizza near campus]\n",
+    );
+    const { kb, problems } = await checkKnowledgeBase({ dirs: [dir, extra] });
+    expect(problems).toEqual([]);
+    expect(kb.offTopic).toEqual([
+      "how do i train my dog to sit",
+      "what is the best pizza near campus",
+    ]);
+  });
+
   it("refuses to load an invalid knowledge base and says where the problem is", async () => {
     await writeFile(
       path.join(dir, "prompts.yml"),

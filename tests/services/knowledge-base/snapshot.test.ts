@@ -30,6 +30,8 @@ describe("the checked knowledge-base snapshot (npm run build)", () => {
     const fromSnapshot = await loadKnowledgeBase({ dirs: [data], snapshot });
     expect(fromSnapshot.entries).toEqual(fromYaml.entries);
     expect(fromSnapshot.synonyms).toEqual(fromYaml.synonyms);
+    expect(fromSnapshot.offTopic).toEqual(fromYaml.offTopic);
+    expect(fromSnapshot.offTopic.length).toBeGreaterThan(0);
   });
 
   it("is not written for an invalid folder", async () => {

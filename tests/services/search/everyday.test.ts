@@ -25,4 +25,23 @@ describe("everyday English word shares", () => {
     writeFileSync(untotalled, `you ${EVERYDAY_MIN_COUNT * 10}\n`);
     expect(() => readEverydayEnglish(untotalled)).toThrow(/no "@total" line/);
   });
+
+  it("lists exactly the stems of the table: not a prefix or a longer word, and a stem listed twice counts as its last line", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "everyday-"));
+    const file = path.join(dir, "small.txt");
+    writeFileSync(
+      file,
+      "# counts\n@total 1000\ninterview 40\ngrape 30\ngrapes 10\nintern 5\nintern 8\n",
+    );
+    const share = readEverydayEnglish(file);
+    expect(share("interview")).toBe(40 / 1000);
+    expect(share("grape")).toBe(30 / 1000);
+    expect(share("grapes")).toBe(10 / 1000);
+    expect(share("intern")).toBe(8 / 1000);
+    expect(share.listed("grapes")).toBe(true);
+    for (const unlisted of ["intervie", "interviews", "grap", "", "intern 5", "Interview"]) {
+      expect(share.listed(unlisted)).toBe(false);
+      expect(share(unlisted)).toBe(EVERYDAY_MIN_COUNT / 2 / 1000);
+    }
+  });
 });

@@ -10,16 +10,18 @@ import { createSearch, type Search } from "../../../src/services/search/search.t
 
 // Two splits of one evaluation set written by people who never saw the knowledge base: the test
 // split was written first and is never looked at while tuning; only its figures are printed. The
-// tuning split also holds four more writers' questions (session 3), so rules are calibrated on
-// more than one person's way of asking.
+// tuning split holds the sixth to ninth writers' questions (session 4) and every writer's
+// out-of-scope ones; the first five writers' answerable questions are FAQ phrasings now, so they
+// are not evaluation questions any more (the fair-test check below keeps the two apart).
 const tune = readEvalSet(new URL("./eval/tune.yml", import.meta.url));
 const test = readEvalSet(new URL("./eval/test.yml", import.meta.url));
 
-// Session 3 moved 0.843 / 0.906 / 0.780 / 0.039 to 0.827 / 0.913 / 0.860 / 0.039: search now
-// compares the question's words with everyday English (declining questions that only share
-// everyday words with us, weighing everyday chatter less); 18 new entries for gaps students' questions
-// found cost one top-1 here. Calibrated on the tuning split only; held so it gets no worse.
-const FLOOR = { top1: 0.82, top3: 0.9, declined: 0.84, wronglyDeclined: 0.05 };
+// Session 3 moved 0.843 / 0.906 / 0.780 / 0.039 to 0.827 / 0.913 / 0.860 / 0.039 (everyday
+// English); session 4 to 0.882 / 0.929 / 0.900 / 0.024: 548 students' questions became FAQ
+// phrasings and 400 off-topic ones the known off-topic questions, one idea written as several
+// words weighs as one, formal and long questions are read for what they ask. Calibrated on the
+// tuning data only; held so it gets no worse.
+const FLOOR = { top1: 0.88, top3: 0.92, declined: 0.9, wronglyDeclined: 0.03 };
 
 const norm = (s: string) =>
   s
@@ -35,12 +37,14 @@ describe("search quality on the evaluation sets", () => {
   let search: Search;
   let knownIds: Set<string>;
   let faqPhrasings: Set<string>;
+  let offTopic: Set<string>;
 
   beforeAll(async () => {
     const kb = await loadKnowledgeBase({ dirs: [BUNDLED_KB_DIR] });
     search = createSearch(kb);
     knownIds = new Set(kb.entries.map((e) => e.id));
     faqPhrasings = new Set(kb.faq.flatMap((f) => [f.title, ...f.phrasings]).map(norm));
+    offTopic = new Set(kb.offTopic.map(norm));
   });
 
   it("is a fair test: 300+ questions, 80+ out of scope (half near misses), splits apart", () => {
@@ -57,6 +61,8 @@ describe("search quality on the evaluation sets", () => {
       faqPhrasings.has(norm(q)),
     );
     expect(copied, "questions that are a FAQ's own phrasing").toEqual([]);
+    const known = [...questions(tune), ...questions(test)].filter((q) => offTopic.has(norm(q)));
+    expect(known, "questions that are known off-topic ones").toEqual([]);
     const unknown = [...tune.inScope, ...test.inScope].flatMap(({ expect: ids }) =>
       ids.filter((id) => !knownIds.has(id)),
     );
@@ -70,7 +76,7 @@ describe("search quality on the evaluation sets", () => {
   });
 
   // The floor the last change reached and must not fall below; of the issue's goals (top-1 >= 0.85,
-  // top-3 >= 0.95, declined >= 0.90, wrongly declined <= 0.05) only the last is met.
+  // top-3 >= 0.95, declined >= 0.90, wrongly declined <= 0.05) all but top-3 are met.
   it("held-out test split: no worse than the last measured floor", () => {
     const { figures } = evaluate(search, test);
     console.log(formatFigures("test split, held out", figures));

