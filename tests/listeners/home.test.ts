@@ -12,13 +12,12 @@ function slowClient() {
   const published: string[] = [];
   const waiting: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   const client = {
-    views: {
-      publish: (args: { user_id: string }) =>
-        new Promise<void>((resolve, reject) => {
-          published.push(args.user_id);
-          waiting.push({ resolve, reject });
-        }),
-    },
+    apiCall: (method: string, args: { user_id: string }) =>
+      new Promise<void>((resolve, reject) => {
+        if (method !== "views.publish") throw new Error(`unexpected ${method}`);
+        published.push(args.user_id);
+        waiting.push({ resolve, reject });
+      }),
     users: { conversations: async () => ({ ok: true, channels: [] }) },
   };
   return {

@@ -4,6 +4,7 @@ import type { Services } from "../../services/index.ts";
 import type { HomePublisher } from "../home.ts";
 import { uninstallRoutes } from "../oauth/index.ts";
 import { apologyFor } from "../safely.ts";
+import { postMessage } from "../slack-calls.ts";
 import { answerQuestion, plainQuestion } from "./answer.ts";
 
 /** Bolt's arguments for one event of a given type. */
@@ -40,7 +41,7 @@ export function registerEvents(app: App, services: Services, home: HomePublisher
           plainQuestion(message.text),
         );
         if (!(await firstDelivery(context))) return;
-        await client.chat.postMessage({ channel: message.channel, ...reply });
+        await postMessage(client, { channel: message.channel }, reply);
       } catch (error) {
         logger.error("answering a DM failed:", error);
         if (!(await firstDelivery(context))) return;
@@ -60,7 +61,7 @@ export function registerEvents(app: App, services: Services, home: HomePublisher
           plainQuestion(event.text),
         );
         if (!(await firstDelivery(context))) return;
-        await client.chat.postMessage({ channel: event.channel, thread_ts, ...reply });
+        await postMessage(client, { channel: event.channel, thread_ts }, reply);
       } catch (error) {
         logger.error("answering a mention failed:", error);
         if (!(await firstDelivery(context))) return;

@@ -8,8 +8,11 @@ export async function trackerHome(
   teamId: string,
   userId: string,
 ): Promise<HomeTracker> {
-  const student = await services.tracker.get(teamId, userId);
-  const applications = await services.tracker.list(teamId, userId);
+  // Both read the same record: asked for together, the store reads it once.
+  const [student, applications] = await Promise.all([
+    services.tracker.get(teamId, userId),
+    services.tracker.list(teamId, userId),
+  ]);
   const now = new Date(services.clock.now());
   const savedDeadlines = applications
     .filter((a) => a.stage === "saved" && a.deadline)

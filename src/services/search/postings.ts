@@ -41,6 +41,11 @@ export class Postings {
     return new PostingsBuilder().build(0);
   }
 
+  /** How many terms there are (numbered 0 up to this). */
+  get size(): number {
+    return this.idfs.length;
+  }
+
   /** The term's number, or undefined when no entry has it. */
   id(term: string): number | undefined {
     return this.ids.get(term);

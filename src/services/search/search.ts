@@ -344,6 +344,47 @@ interface ResolvedWord {
 }
 
 /**
+ * Every entry's names and phrasings as term numbers, laid out flat as the postings are: entry d's
+ * phrasings are numbers `byDoc[d]` up to `byDoc[d + 1]`; phrasing p's terms are `terms[starts[p]]`
+ * up to `terms[starts[p + 1]]` (-1 for a term no entry has), and `totals[p]` is the sum of their
+ * IDFs. Worked out when the index is built, so re-ranking reads numbers, not a map per word.
+ */
+interface PhrasingIndex {
+  byDoc: Int32Array;
+  starts: Int32Array;
+  terms: Int32Array;
+  totals: Float64Array;
+}
+
+const NO_PHRASINGS: PhrasingIndex = {
+  byDoc: new Int32Array(1),
+  starts: new Int32Array(1),
+  terms: new Int32Array(0),
+  totals: new Float64Array(0),
+};
+
+/** Lays out each entry's phrasings (each as its distinct terms) as a `PhrasingIndex`. */
+function indexPhrasings(phrasings: readonly string[][][], postings: Postings): PhrasingIndex {
+  const all = phrasings.flat();
+  const byDoc = new Int32Array(phrasings.length + 1);
+  phrasings.forEach((ofEntry, doc) => {
+    byDoc[doc + 1] = (byDoc[doc] as number) + ofEntry.length;
+  });
+  const starts = new Int32Array(all.length + 1);
+  all.forEach((phrase, p) => {
+    starts[p + 1] = (starts[p] as number) + phrase.length;
+  });
+  const terms = Int32Array.from(all.flat(), (term) => postings.id(term) ?? -1);
+  // Summed term by term in order, as re-ranking did per question, so scores are the same.
+  const totals = Float64Array.from(all, (phrase) => {
+    let total = 0;
+    for (const term of phrase) total += postings.idf(term) ?? 0;
+    return total;
+  });
+  return { byDoc, starts, terms, totals };
+}
+
+/**
  * Search over the knowledge base, built once at start-up.
  *
  * An inverted index over every field: names, phrasings and tags weigh most, bodies little, so a
@@ -383,8 +424,8 @@ export class Search {
   private offTopic: OffTopicIndex = NO_OFF_TOPIC;
   private offTopicGeneration = 0;
   private readonly offTopicQuestions: readonly string[];
-  /** Each entry's names and phrasings, each as its distinct index terms. */
-  private phrasings: string[][][] = [];
+  /** Each entry's names and phrasings, each as its distinct index terms (see `PhrasingIndex`). */
+  private phrasings: PhrasingIndex = NO_PHRASINGS;
   /** Learned phrasings changed since the index was built: rebuild before the next query. */
   private stale = false;
   private generation = 0;
@@ -399,6 +440,8 @@ export class Search {
     /** The entries one word reached, then every entry the question reached (no per-query arrays). */
     wordDocs: Int32Array;
     touched: Int32Array;
+    /** By term number: how strongly the question says each term (0: not at all), for `rerank`. */
+    said: Float64Array;
   };
 
   /** A build `prepare` has under way, when there is one. */
@@ -572,7 +615,9 @@ export class Search {
     this.pairs = pairs;
     this.names = names;
     this.offTopic = this.indexOffTopic();
-    this.phrasings = phrasings;
+    this.phrasings = indexPhrasings(phrasings, postings);
+    // Sized for this index's terms (the `said` array): made again at the next query.
+    this.scratch = undefined;
     this.typoCache.clear();
     // A phrasing learned while the build was under way may have missed it: build again.
     this.stale = this.version !== version;
@@ -775,23 +820,28 @@ export class Search {
   private rerank(ranked: Ranked[], resolved: readonly ResolvedWord[], totalIdf: number): void {
     const weight = this.tuning.phrasingWeight;
     if (weight <= 0 || ranked.length === 0) return;
-    // Each query term with the weight of the word it came from.
-    const said = new Map<string, number>();
+    // Each query term (by number) with the weight of the word it came from; 0 for the terms not
+    // said, which add nothing below (a said term's weight is always above 0).
+    const { said } = this.buffers();
+    const saidTerms: number[] = [];
     for (const word of resolved) {
       for (const { term, quality } of word.expansions) {
-        said.set(term, Math.max(said.get(term) ?? 0, word.idf * quality));
+        const t = this.postings.id(term);
+        if (t === undefined) continue;
+        said[t] = Math.max(said[t] as number, word.idf * quality);
+        saidTerms.push(t);
       }
     }
+    const { byDoc, starts, terms, totals } = this.phrasings;
     for (const hit of ranked) {
       let best = 0;
-      for (const terms of this.phrasings[hit.doc] ?? []) {
-        let phraseIdf = 0;
+      for (let p = byDoc[hit.doc] as number; p < (byDoc[hit.doc + 1] as number); p++) {
+        const phraseIdf = totals[p] as number;
         let matched = 0;
-        for (const term of terms) {
-          const idf = this.postings.idf(term) ?? 0;
-          phraseIdf += idf;
-          const w = said.get(term);
-          if (w !== undefined) matched += Math.min(idf, w);
+        for (let k = starts[p] as number; k < (starts[p + 1] as number); k++) {
+          const t = terms[k] as number;
+          const w = t < 0 ? 0 : (said[t] as number);
+          if (w > 0) matched += Math.min(this.postings.idfOf(t), w);
         }
         if (phraseIdf === 0 || matched === 0) continue;
         const precision = matched / phraseIdf;
@@ -801,6 +851,7 @@ export class Search {
       hit.phrase = best;
       hit.score = (1 - weight) * hit.score + weight * best;
     }
+    for (const t of saidTerms) said[t] = 0;
     ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
@@ -907,6 +958,7 @@ export class Search {
         wordSeen: new Uint32Array(n),
         wordDocs: new Int32Array(n),
         touched: new Int32Array(n),
+        said: new Float64Array(this.postings.size),
       };
     }
     return this.scratch;

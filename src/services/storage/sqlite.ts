@@ -27,6 +27,25 @@ function claimStatement(rows: number): string {
     RETURNING key`;
 }
 
+/**
+ * How many distinct keys one read statement asks for: one of these sizes, each prepared once (a
+ * batch is padded to the next size by repeating a key). More keys wait for the next statement.
+ */
+const READ_BATCH_SIZES = [1, 4, 16, 64] as const;
+
+/** A row of the table, as a read returns it. */
+interface Row {
+  key: string;
+  value: string;
+}
+
+/** A read waiting for its batch. */
+interface PendingRead {
+  key: string;
+  resolve(value: string | undefined): void;
+  reject(error: unknown): void;
+}
+
 /** A claim waiting for its batch to be written. */
 interface PendingClaim {
   key: string;
@@ -75,15 +94,15 @@ class Connection {
 
   /**
    * Prepares `sql` once; the function returned runs it with fresh parameters and resolves with its
-   * first row (one trip to SQLite's thread, no statement compiled per call).
+   * rows (one trip to SQLite's thread, no statement compiled per call).
    */
-  prepareGet<R>(sql: string): (...params: unknown[]) => Promise<R | undefined> {
+  prepareAll<R>(sql: string): (...params: unknown[]) => Promise<R[]> {
     const statement = this.db.prepare(sql);
     this.statements.push(statement);
     return (...params) =>
       new Promise((resolve, reject) => {
-        statement.get(params, (error: Error | null, row: R | undefined) =>
-          error ? reject(error) : resolve(row),
+        statement.all(params, (error: Error | null, rows: R[]) =>
+          error ? reject(error) : resolve(rows),
         );
       });
   }
@@ -112,7 +131,11 @@ class SqliteStore extends KeyvStore {
   private turn: Promise<unknown> = Promise.resolve();
   /** Claims waiting for the next group commit. */
   private claims: PendingClaim[] = [];
-  private readonly readRow: (key: string) => Promise<{ value: string } | undefined>;
+  /** Reads waiting for the read under way to end; they go together in the next statement. */
+  private reads: PendingRead[] = [];
+  private reading = false;
+  /** `SELECT … WHERE key IN (…)` for each of READ_BATCH_SIZES keys, by size. */
+  private readonly readRows: Map<number, (...keys: string[]) => Promise<Row[]>>;
 
   constructor(
     keyv: Keyv,
@@ -122,18 +145,25 @@ class SqliteStore extends KeyvStore {
     options: ConstructorParameters<typeof KeyvStore>[2],
   ) {
     super(keyv, close, options);
-    this.readRow = reader.prepareGet(`SELECT value FROM ${TABLE} WHERE key = ?`);
+    this.readRows = new Map(
+      READ_BATCH_SIZES.map((size) => [
+        size,
+        reader.prepareAll<Row>(
+          `SELECT key, value FROM ${TABLE} WHERE key IN (${Array(size).fill("?").join(", ")})`,
+        ),
+      ]),
+    );
   }
 
   /**
-   * Reads with a statement prepared once, on a connection of its own (in write-ahead-log mode a
+   * Reads with statements prepared once, on a connection of its own (in write-ahead-log mode a
    * read never waits for a write). As keyv does, an expired row reads as nothing and is deleted
    * (unless claimed again meanwhile).
    */
   protected override async plainGet(fullKey: string): Promise<unknown> {
     const key = `${NAMESPACE}:${fullKey}`;
-    const row = await this.readRow(key);
-    const stored = row ? await this.codec().deserialize(row.value) : undefined;
+    const value = await this.readRow(key);
+    const stored = value !== undefined ? await this.codec().deserialize(value) : undefined;
     if (stored === undefined || stored === null) return undefined;
     const now = Date.now();
     if (typeof stored.expires === "number" && now > stored.expires) {
@@ -147,6 +177,51 @@ class SqliteStore extends KeyvStore {
       return undefined;
     }
     return stored.value;
+  }
+
+  /**
+   * Reads are grouped: the ones asked for while a read is under way go together in the next
+   * statement, so a burst of requests costs one trip to SQLite's thread instead of one each (one
+   * at a time, each waiting for the event loop's next turn, they capped the requests answered per
+   * second). A read never waits for anything but the read before it.
+   */
+  private readRow(key: string): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      this.reads.push({ key, resolve, reject });
+      if (!this.reading) this.readBatch();
+    });
+  }
+
+  private readBatch(): void {
+    const largest = READ_BATCH_SIZES[READ_BATCH_SIZES.length - 1] as number;
+    const keys: string[] = [];
+    let taken = 0;
+    for (const read of this.reads) {
+      if (!keys.includes(read.key)) {
+        if (keys.length === largest) break;
+        keys.push(read.key);
+      }
+      taken++;
+    }
+    const batch = this.reads.splice(0, taken);
+    const size = READ_BATCH_SIZES.find((n) => n >= keys.length) as number;
+    const padded = [...keys, ...Array<string>(size - keys.length).fill(keys[0] as string)];
+    const read = this.readRows.get(size) as (...keys: string[]) => Promise<Row[]>;
+    this.reading = true;
+    read(...padded)
+      .then(
+        (rows) => {
+          const values = new Map(rows.map((row) => [row.key, row.value]));
+          for (const pending of batch) pending.resolve(values.get(pending.key));
+        },
+        (error: unknown) => {
+          for (const pending of batch) pending.reject(error);
+        },
+      )
+      .finally(() => {
+        this.reading = false;
+        if (this.reads.length > 0) this.readBatch();
+      });
   }
 
   /**

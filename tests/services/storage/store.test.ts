@@ -330,6 +330,33 @@ describe("the sqlite store's claims, committed together", () => {
     expect(await c.get("k")).toEqual({ n: 1 });
   });
 
+  it("reads asked for together each get their own value, across more keys than one statement reads", async () => {
+    const c = store.collection("c", Counter);
+    const keys = Array.from({ length: 150 }, (_, i) => `k${i}`);
+    await Promise.all(keys.filter((_, i) => i % 3 !== 0).map((k, i) => c.set(k, { n: i })));
+    const expected = await Promise.all(keys.map((k) => c.get(k)));
+    // The same keys again, each twice, all at once: one statement reads at most 64 keys.
+    const together = await Promise.all([...keys, ...keys].map((k) => c.get(k)));
+    expect(together).toEqual([...expected, ...expected]);
+    expect(together.filter((v) => v === undefined)).toHaveLength(100);
+    expect(together[1]).toEqual({ n: 0 });
+  });
+
+  it("reads grouped with one the database fails fail too, and the next reads work", async () => {
+    const c = store.collection("c", Counter);
+    await c.set("k", { n: 1 });
+    // Injected fault: the table disappears while a burst of reads is waiting.
+    await exec("ALTER TABLE keyv RENAME TO moved");
+    const results = await Promise.allSettled(["k", "a", "k", "b"].map((k) => c.get(k)));
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
+    await exec("ALTER TABLE moved RENAME TO keyv");
+    expect(await Promise.all(["k", "a", "k"].map((k) => c.get(k)))).toEqual([
+      { n: 1 },
+      undefined,
+      { n: 1 },
+    ]);
+  });
+
   it("an expired value reads as nothing and its row is removed, but not a claim taken again meanwhile", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
