@@ -86,6 +86,9 @@ function notInstalled(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Events whose handling can run twice with nothing a user could notice: no delivery claim. */
+const IDEMPOTENT_EVENTS = new Set(["app_home_opened"]);
+
 /** What the every-minute tick runs: the nudges, and (multi-workspace) the purge of old uninstalls. */
 export function tickJobs(services: Services): Pick<Services["scheduler"], "tick" | "stop"> {
   const { scheduler, retention, clock } = services;
@@ -205,10 +208,13 @@ export function createSlackApp(
 
   // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num); answer each event once.
   // The claim (an in-memory front, then the store) starts here; the event's listener waits for it
-  // only before it posts anything, so the store's round trip overlaps the answer's work.
+  // only before it posts anything, so the store's round trip overlaps the answer's work. Opening
+  // App Home needs none: publishing replaces the whole view (coalesced per user), so a second
+  // delivery shows the same Home again, which nobody can see, and costs no write to the store.
   app.use(async ({ body, context, next }) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === "string") context.firstDelivery = services.deliveries.firstTime(eventId);
+    const { event_id: eventId, event } = body as { event_id?: unknown; event?: { type?: unknown } };
+    if (typeof eventId === "string" && !IDEMPOTENT_EVENTS.has(String(event?.type)))
+      context.firstDelivery = services.deliveries.firstTime(eventId);
     await next();
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import type { Config } from "../../src/config.ts";
 import {
   blockActions,
@@ -168,6 +169,45 @@ describe("App Home under a flood of app_home_opened", () => {
     await h.running.idle();
     expect(h.slack.callsTo("views.publish")).toHaveLength(2);
     expect(h.slack.problems()).toEqual([]);
+  });
+
+  it("a retried app_home_opened shows the same Home again and records no claim (a DM's is recorded)", async () => {
+    h.slack.reset();
+    const body = eventCallback(
+      { type: "app_home_opened", user: "U0RETRY", tab: "home" },
+      "EvHome1",
+    );
+    await sendEvent(h.base, body);
+    await h.running.idle();
+    timers.advance(60_000);
+    await sendEvent(h.base, body, {
+      headers: { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" },
+    });
+    await h.running.idle();
+    timers.advance(60_000);
+    await h.running.idle();
+    const publishes = h.slack.callsTo("views.publish");
+    expect(publishes.length).toBeGreaterThanOrEqual(1);
+    const views = publishes.map((p) => JSON.stringify(p.args.view));
+    expect(new Set(views).size).toBe(1);
+    // Publishing is idempotent, so opening Home costs no write to the store; a DM still claims.
+    const deliveries = h.services.store.collection("deliveries", z.number());
+    expect(await deliveries.get("EvHome1")).toBeUndefined();
+    await sendEvent(
+      h.base,
+      eventCallback(
+        {
+          type: "message",
+          channel_type: "im",
+          channel: "D0RETRY",
+          user: "U0RETRY",
+          text: "how early should i apply",
+        },
+        "EvDm1",
+      ),
+    );
+    await h.running.idle();
+    expect(await deliveries.get("EvDm1")).toBeTypeOf("number");
   });
 
   it("another user's Home is not held back by the first one's window", async () => {
