@@ -23,6 +23,37 @@ export interface Spawned {
 }
 
 /**
+ * Runs `node` with these arguments, the given environment and working directory (and user, with
+ * `as`), collecting every line it prints.
+ *
+ * @example
+ * const app = runNode([path.join(ROOT, "dist/app.js")], { PORT: "3000" }, "/tmp/x");
+ */
+export function runNode(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string = ROOT,
+  onLine: (line: string) => void = () => {},
+  as: { uid?: number; gid?: number } = {},
+): Spawned {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    ...as,
+  });
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on("line", (line) => {
+      output.push(line);
+      onLine(line);
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+/**
  * Runs a TypeScript entry point of this repository (e.g. `src/app.ts`) the way the npm scripts do,
  * through tsx, with the given environment and working directory (and user, with `as`).
  *
@@ -36,25 +67,13 @@ export function runEntry(
   onLine: (line: string) => void = () => {},
   as: { uid?: number; gid?: number } = {},
 ): Spawned {
-  const child = spawn(
-    process.execPath,
+  return runNode(
     ["--import", import.meta.resolve("tsx"), path.join(ROOT, entry)],
-    {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      ...as,
-    },
+    env,
+    cwd,
+    onLine,
+    as,
   );
-  const output: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on("line", (line) => {
-      output.push(line);
-      onLine(line);
-    });
-  }
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output, exited };
 }
 
 /** Resolves with the first match of `pattern` in what the process prints; rejects if it exits first. */

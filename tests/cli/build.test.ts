@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
-import { freePort, ROOT, type Spawned, waitForLine } from "../../src/dev/processes.ts";
+import { freePort, ROOT, runNode, type Spawned, waitForLine } from "../../src/dev/processes.ts";
 import {
   eventCallback,
   SIGNING_SECRET,
@@ -20,17 +19,7 @@ import { ackReply } from "../helpers/replies.ts";
 
 /** Runs the compiled app as `npm start` does (`node dist/app.js`), dependencies bundled in. */
 function runBuilt(env: Record<string, string>, cwd: string): Spawned {
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "dist/app.js")], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on("line", (line) => output.push(line));
-  }
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output, exited };
+  return runNode([path.join(ROOT, "dist/app.js")], { PATH: process.env.PATH ?? "", ...env }, cwd);
 }
 
 async function stop(app: Spawned): Promise<number | null> {
@@ -59,20 +48,23 @@ describe("npm run build: the compiled app in dist/", () => {
     await slack?.close();
     await rm(dir, { recursive: true, force: true });
   });
-
-  it("answers a command in its ack and a DM question over HTTP, with SQLite", async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const app = runBuilt(
+  /** The built app in its single-workspace HTTP mode, on this port and store. */
+  const runHttp = (port: number, storeUrl: string) =>
+    runBuilt(
       {
         SLACK_BOT_TOKEN: "xoxb-built",
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: slack.apiUrl,
         PORT: String(port),
-        STORE_URL: `sqlite://${path.join(dir, "http.sqlite")}`,
+        STORE_URL: storeUrl,
       },
       dir,
     );
+
+  it("answers a command in its ack and a DM question over HTTP, with SQLite", async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const app = runHttp(port, `sqlite://${path.join(dir, "http.sqlite")}`);
     try {
       await waitForLine(app, /InternPrep is running \(HTTP\)/);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
@@ -182,16 +174,7 @@ describe("npm run build: the compiled app in dist/", () => {
       const redis = await startRedis();
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      const app = runBuilt(
-        {
-          SLACK_BOT_TOKEN: "xoxb-built",
-          SLACK_SIGNING_SECRET: SIGNING_SECRET,
-          SLACK_API_URL: slack.apiUrl,
-          PORT: String(port),
-          STORE_URL: redis.url,
-        },
-        dir,
-      );
+      const app = runHttp(port, redis.url);
       try {
         await waitForLine(app, /InternPrep is running \(HTTP\)/);
         const ack = await sendCommand(base, "/prep", "behavioral", {
