@@ -1,6 +1,7 @@
 /**
  * Entry point: reads config, loads the knowledge base, opens the store, builds services, starts
- * the Slack app, and shuts down cleanly on SIGTERM/SIGINT.
+ * the Slack app, and shuts down cleanly on SIGTERM/SIGINT. Every Web API client (Bolt's, the
+ * nudges') talks to Slack through one keep-alive transport: src/slack-transport.ts.
  */
 import { loadConfig } from "./config.ts";
 import { AppError } from "./errors.ts";

@@ -25,6 +25,7 @@ import { Organizers } from "./listeners/organizers.ts";
 import { consoleLogger, redactingLogger } from "./logging.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
+import { slackClientOptions } from "./slack-transport.ts";
 
 const LEVELS = {
   debug: BoltLogLevel.DEBUG,
@@ -133,7 +134,8 @@ export function createSlackApp(
       res.end(JSON.stringify({ ok: ready && store, ...(store ? {} : { store: "unavailable" }) }));
     },
   };
-  const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
+  // Every Web API client (Bolt's, the installer's, auth.test's) shares one keep-alive transport.
+  const clientOptions = slackClientOptions(config);
   // Many workspaces ("Add to Slack"): Bolt's OAuth flow, each request authorized with its own
   // workspace's installation. One workspace: the bot token, whose workspace is learned from
   // auth.test at start-up; requests from any other workspace are refused.

@@ -15,6 +15,7 @@ import type {
   NudgeTag,
 } from "../../services/nudges/scheduler.ts";
 import type { PostOutcome } from "../../services/nudges/sender.ts";
+import { slackClientOptions } from "../../slack-transport.ts";
 
 /** The message metadata event type nudges are posted with, so they can be found again. */
 export const NUDGE_EVENT_TYPE = "internprep_nudge";
@@ -58,7 +59,7 @@ export function createNudgeClient(
   token = config.botToken,
 ): WebClient {
   return new WebClient(token, {
-    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+    ...slackClientOptions(config),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: timeoutMs,

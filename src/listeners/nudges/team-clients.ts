@@ -3,6 +3,7 @@ import { InstallProvider } from "@slack/oauth";
 import type { WebClient } from "@slack/web-api";
 import type { Config, OAuthConfig } from "../../config.ts";
 import type { Installations } from "../../services/installations/installations.ts";
+import { slackClientOptions } from "../../slack-transport.ts";
 import { type ClientFor, createNudgeClient } from "./deliver.ts";
 
 /** Clients kept per token; more than this and the oldest are dropped. */
@@ -28,7 +29,7 @@ export function createTeamClients(
     // Only authorize() is used here; Bolt's own provider runs the install pages.
     stateSecret: oauth.stateSecret,
     logLevel: LogLevel.WARN,
-    clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {},
+    clientOptions: slackClientOptions(config),
   });
   const clients = new Map<string, WebClient>();
   return async (teamId) => {
