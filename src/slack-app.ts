@@ -196,9 +196,18 @@ export function createSlackApp(
     : undefined;
   const home = new HomePublisher(services, options.timers);
 
-  // Work continues after ack(); track it so a shutdown can wait for it, and so new requests wait
-  // while too much is under way.
-  app.use(async ({ next }) => {
+  // One middleware (Bolt copies every request's arguments for each one) for two jobs:
+  // - Slack redelivers an event it thinks was missed (X-Slack-Retry-Num); answer each event once.
+  //   The claim (an in-memory front, then the store) starts here; the event's listener waits for
+  //   it only before it posts anything, so the store's round trip overlaps the answer's work.
+  //   Opening App Home needs none: publishing replaces the whole view (coalesced per user), so a
+  //   second delivery shows the same Home again, which nobody can see, and costs no store write.
+  // - Work continues after ack(); track it so a shutdown can wait for it, and so new requests
+  //   wait while too much is under way.
+  app.use(async ({ body, context, next }) => {
+    const { event_id: eventId, event } = body as { event_id?: unknown; event?: { type?: unknown } };
+    if (typeof eventId === "string" && !IDEMPOTENT_EVENTS.has(String(event?.type)))
+      context.firstDelivery = services.deliveries.firstTime(eventId);
     const work = admission.working(next);
     inFlight.add(work);
     try {
@@ -206,18 +215,6 @@ export function createSlackApp(
     } finally {
       inFlight.delete(work);
     }
-  });
-
-  // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num); answer each event once.
-  // The claim (an in-memory front, then the store) starts here; the event's listener waits for it
-  // only before it posts anything, so the store's round trip overlaps the answer's work. Opening
-  // App Home needs none: publishing replaces the whole view (coalesced per user), so a second
-  // delivery shows the same Home again, which nobody can see, and costs no write to the store.
-  app.use(async ({ body, context, next }) => {
-    const { event_id: eventId, event } = body as { event_id?: unknown; event?: { type?: unknown } };
-    if (typeof eventId === "string" && !IDEMPOTENT_EVENTS.has(String(event?.type)))
-      context.firstDelivery = services.deliveries.firstTime(eventId);
-    await next();
   });
 
   const organizers = new Organizers(config.organizerIds, () => services.clock.now());

@@ -26,6 +26,8 @@ const IDLE_MS = 4_000;
 /** No byte from Slack for this long ends the call (undici's headers and body timeouts). */
 const SILENCE_MS = 300_000;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Addresses remembered parsed (WebClient calls one per Web API method); more and all are dropped. */
+const MAX_TARGETS = 200;
 const UTF8_BOM = 0xfeff;
 
 export interface SlackFetchOptions {
@@ -52,14 +54,24 @@ export function createSlackFetch(options: SlackFetchOptions = {}): SlackFetch {
   const http = new HttpAgent(agentOptions);
   const https = new HttpsAgent(agentOptions);
   const silenceMs = options.silenceMs ?? SILENCE_MS;
+  const targets = new Map<string, Target | null>();
+  const targetOf = (input: string | URL): Target | null => {
+    if (typeof input !== "string") return parseTarget(input, http, https);
+    let target = targets.get(input);
+    if (target === undefined) {
+      target = parseTarget(new URL(input), http, https);
+      if (targets.size >= MAX_TARGETS) targets.clear();
+      targets.set(input, target);
+    }
+    return target;
+  };
   const fetch = (input: string | URL, init?: FetchRequestInit): Promise<FetchResponse> => {
     // Exactly what WebClient sends for a Web API call; anything else is the platform's to do.
     if (init?.method !== "POST" || typeof init.body !== "string" || init.redirect !== "error")
       return globalThis.fetch(input, init);
-    const url = typeof input === "string" ? new URL(input) : input;
-    if (url.protocol === "http:") return post(url, init, init.body, http, silenceMs);
-    if (url.protocol === "https:") return post(url, init, init.body, https, silenceMs);
-    return globalThis.fetch(input, init);
+    const target = targetOf(input);
+    if (!target) return globalThis.fetch(input, init);
+    return post(target, init, init.body, silenceMs);
   };
   return Object.assign(fetch, {
     closeIdle() {
@@ -88,16 +100,42 @@ export function slackClientOptions(
   };
 }
 
+/** Where a call goes, parsed once: http.request's options for it, and its agent. */
+interface Target {
+  href: string;
+  host: string;
+  send: typeof httpRequest;
+  options: { protocol: string; hostname: string; port: string; path: string; agent: HttpAgent };
+}
+
+/** The target of an http: or https: address; null for anything else (the platform's fetch decides). */
+function parseTarget(url: URL, http: HttpAgent, https: HttpsAgent): Target | null {
+  const secure = url.protocol === "https:";
+  if ((!secure && url.protocol !== "http:") || url.username || url.password) return null;
+  return {
+    href: url.href,
+    host: url.host,
+    send: secure ? httpsRequest : httpRequest,
+    options: {
+      protocol: url.protocol,
+      // A bracketed IPv6 literal is passed to the socket without its brackets.
+      hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+      port: url.port,
+      path: `${url.pathname}${url.search}`,
+      agent: secure ? https : http,
+    },
+  };
+}
+
 /** A network failure, shaped as the platform's fetch reports one. */
 function fetchFailed(cause: unknown): TypeError {
   return new TypeError("fetch failed", { cause });
 }
 
 function post(
-  url: URL,
+  target: Target,
   init: FetchRequestInit,
   body: string,
-  agent: HttpAgent,
   silenceMs: number,
 ): Promise<FetchResponse> {
   const { signal } = init;
@@ -115,15 +153,14 @@ function post(
       fail(signal?.reason);
       req.destroy();
     };
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const req = send(url, {
+    const req = target.send({
+      ...target.options,
       method: "POST",
-      agent,
       headers: { ...init.headers, "content-length": Buffer.byteLength(body) },
     });
     req.on("error", (error) => fail(fetchFailed(error)));
     req.setTimeout(silenceMs, () => {
-      const error = Object.assign(new Error(`no answer from ${url.host} in ${silenceMs} ms`), {
+      const error = Object.assign(new Error(`no answer from ${target.host} in ${silenceMs} ms`), {
         code: "ETIMEDOUT",
       });
       req.destroy(error);
@@ -145,7 +182,7 @@ function post(
         try {
           const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
           const answer = new BufferedResponse(
-            url.href,
+            target.href,
             status,
             res.statusMessage ?? "",
             new ResponseHeaders(res.headers),

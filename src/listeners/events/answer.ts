@@ -6,7 +6,7 @@ import {
 } from "../../blocks/answers.ts";
 import type { Message } from "../../blocks/kit.ts";
 import type { Services } from "../../services/index.ts";
-import { keywords } from "../../services/search/text.ts";
+import { isStopWord, words } from "../../services/search/text.ts";
 import { decodeSlackText } from "../slack-text.ts";
 
 /** Related entries are shown only when they score at least this share of the best one. */
@@ -23,7 +23,8 @@ export async function answerQuestion(
   question: string,
 ): Promise<Message> {
   const { search, gaps, kb } = services;
-  if (keywords(question).length === 0) return renderIntro(kb.topics);
+  // Only whether it says anything: no stems needed (the search makes its own).
+  if (!words(question).some((word) => !isStopWord(word))) return renderIntro(kb.topics);
   const result = search.search(question);
   const [best, ...rest] = result.hits;
   if (!result.answered || !best) {
