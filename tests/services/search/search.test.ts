@@ -402,6 +402,17 @@ describe("declining questions mostly about something else", () => {
       expect(result.answered, q).toBe(true);
     }
   });
+  it("answers an everyday-worded question that one entry says nearly all of", () => {
+    const q = "what do i say for biggest weakness w/o sounding fake";
+    const result = search.search(q);
+    expect(result.signals.anchor).toBeLessThan(DEFAULT_TUNING.minAnchor);
+    expect(result.signals.coverage).toBeGreaterThanOrEqual(DEFAULT_TUNING.unanchoredCoverage);
+    expect(result.answered).toBe(true);
+    expect(result.hits[0]?.id).toBe("weakness-question");
+    // Without the coverage exception the everyday words alone would have sunk it.
+    const strict = createSearch(kb, { unanchoredCoverage: Number.POSITIVE_INFINITY });
+    expect(strict.search(q).answered).toBe(false);
+  });
   it("weighs everyday chatter less than the words that say what the question is about", () => {
     const bare = "a/b testing interview questions";
     const chatty =
