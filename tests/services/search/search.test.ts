@@ -27,6 +27,11 @@ describe("text", () => {
       "4",
       "small",
     ]);
+    // Dictated and chatty questions: the fillers of speech are not what the question is about.
+    expect(keywords("um ok so hmm btw bro how long is the OA").map((k) => k.word)).toEqual([
+      "long",
+      "oa",
+    ]);
   });
 });
 
