@@ -118,6 +118,13 @@ export interface SearchTuning {
   minAnchor: number;
   unanchoredScore: number;
   /**
+   * …or when the best hit covers at least `unanchoredCoverage` of the question and scores
+   * `unanchoredCoveredScore`: "what do i say for biggest weakness w/o sounding fake" has no word
+   * of ours alone, but one entry says nearly all of it.
+   */
+  unanchoredCoverage: number;
+  unanchoredCoveredScore: number;
+  /**
    * A question word's weight is scaled by how much more at home it is here than in everyday
    * English: `everydayFloor` at a specificity of `everydayLow` or less, 1 from `everydayHigh`.
    */
@@ -165,6 +172,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   unknownTopicScore: 0.25,
   minAnchor: 1.4,
   unanchoredScore: 0.5,
+  unanchoredCoverage: 0.8,
+  unanchoredCoveredScore: 0.35,
   everydayFloor: 0.5,
   unknownRareWeight: 0.4,
   everydayLow: -0.5,
@@ -939,7 +948,13 @@ export class Search {
     if (task) return false;
     const { minCoverage, minScore, strongScore, minKnown, unknownTopicScore } = this.tuning;
     if (known < minKnown && score < unknownTopicScore) return false;
-    if (anchor < this.tuning.minAnchor && score < this.tuning.unanchoredScore) return false;
+    if (
+      anchor < this.tuning.minAnchor &&
+      score < this.tuning.unanchoredScore &&
+      !(coverage >= this.tuning.unanchoredCoverage && score >= this.tuning.unanchoredCoveredScore)
+    ) {
+      return false;
+    }
     return (coverage >= minCoverage && score >= minScore) || score >= strongScore;
   }
 

@@ -3,7 +3,9 @@ import type { SynonymGroup } from "../knowledge-base/schema.ts";
 
 /**
  * Words that carry no meaning for finding an answer ("how do I…", "what is the…"). Question words
- * are here too: "when should I apply" and "how early should I apply" want the same entry.
+ * are here too: "when should I apply" and "how early should I apply" want the same entry. So are
+ * the fillers of speech and chat ("um", "hmm", "btw", "bro"): a dictated or rambling question is
+ * otherwise diluted by words everyone says, which weigh as much as a word about something else.
  */
 const STOP_WORDS = new Set(
   `a about above again against all am an and any are as at be been being below between
@@ -17,7 +19,9 @@ const STOP_WORDS = new Set(
   something thing things way ways want wanna gonna hey hi hello thanks thank ok okay
   one ones good best better bot internprep tip tips advice suggestions
   thru af lol lmao yeah yea kinda sorta gotta literally basically
-  dear kindly whether regarding grateful advise wondering`
+  dear kindly whether regarding grateful advise wondering
+  um umm uh uhh uhm hmm hmmm hm er erm eh ah oh ooh haha hahaha yep yup nope alright anyway anyways
+  lemme btw omg fr bro dude guys`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -27,6 +27,11 @@ describe("text", () => {
       "4",
       "small",
     ]);
+    // Dictated and chatty questions: the fillers of speech are not what the question is about.
+    expect(keywords("um ok so hmm btw bro how long is the OA").map((k) => k.word)).toEqual([
+      "long",
+      "oa",
+    ]);
   });
 });
 
@@ -401,6 +406,17 @@ describe("declining questions mostly about something else", () => {
       expect(result.signals.anchor, q).toBeGreaterThanOrEqual(DEFAULT_TUNING.minAnchor);
       expect(result.answered, q).toBe(true);
     }
+  });
+  it("answers an everyday-worded question that one entry says nearly all of", () => {
+    const q = "what do i say for biggest weakness w/o sounding fake";
+    const result = search.search(q);
+    expect(result.signals.anchor).toBeLessThan(DEFAULT_TUNING.minAnchor);
+    expect(result.signals.coverage).toBeGreaterThanOrEqual(DEFAULT_TUNING.unanchoredCoverage);
+    expect(result.answered).toBe(true);
+    expect(result.hits[0]?.id).toBe("weakness-question");
+    // Without the coverage exception the everyday words alone would have sunk it.
+    const strict = createSearch(kb, { unanchoredCoverage: Number.POSITIVE_INFINITY });
+    expect(strict.search(q).answered).toBe(false);
   });
   it("weighs everyday chatter less than the words that say what the question is about", () => {
     const bare = "a/b testing interview questions";
