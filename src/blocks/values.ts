@@ -39,7 +39,10 @@ function json(value: string): unknown {
 
 /** Cuts a question to what a value carries, whole characters only. */
 function clipQuestion(question: string): string {
-  return [...question.trim().replace(/\s+/g, " ")].slice(0, MAX_PHRASING_LENGTH).join("").trim();
+  const plain = question.trim().replace(/\s+/g, " ");
+  // No longer in UTF-16 units than the limit in characters: nothing to cut (nearly every question).
+  if (plain.length <= MAX_PHRASING_LENGTH) return plain;
+  return [...plain].slice(0, MAX_PHRASING_LENGTH).join("").trim();
 }
 
 export function encodePick(entryId: string, question: string): string {
