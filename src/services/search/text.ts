@@ -21,12 +21,16 @@ const STOP_WORDS = new Set(
   thru af lol lmao yeah yea kinda sorta gotta literally basically
   dear kindly whether regarding grateful advise wondering
   um umm uh uhh uhm hmm hmmm hm er erm eh ah oh ooh haha hahaha yep yup nope alright anyway anyways
-  lemme btw omg fr bro dude guys`
+  lemme btw omg fr bro dude guys go goes going went`
     .split(/\s+/)
     .filter(Boolean),
 );
 
 const SALUTATION = /^\s*(?:dear|hi|hello|hey)\s+[a-z]+(?:\s+[a-z]+)?\s*[,:!]/;
+
+/** "Go" the language: after learning/knowing/using it, beside another language, or as "go lang". */
+const GO_LANGUAGE =
+  /\b(?:(?<=\b(?:or|vs|versus)\s)go|(?<=\b(?:learn|learning|learned|know|knowing|use|using|in|with|write|writing|and)\s)go(?!\s+(?:to|for|with|back|through|into|on|ahead|about|over|up|out|in|and|get|see|talk|ask|apply)\b)|go\s?lang)\b/g;
 
 const R_LANGUAGE =
   /(?<!\b(?:what|wat|how|where|who|when|why|they|we|you|u|there|these|those|which|ur|your)\s)\br\b(?![&/])/g;
@@ -58,6 +62,8 @@ export function words(text: string): string[] {
   if (/^\s*(?:dear|hi|hello|hey)\s/.test(folded)) folded = folded.replace(SALUTATION, " ");
   // "R" the language is one letter, which filler would drop; "what r the rounds" is texting "are".
   if (/\br\b/.test(folded)) folded = folded.replace(R_LANGUAGE, " rlang ");
+  // "Go" the language; the verb ("go to the career fair") is filler.
+  if (/\bgo\b|golang|go lang/.test(folded)) folded = folded.replace(GO_LANGUAGE, " golang ");
   if (/[+/#.$\d]/.test(folded)) {
     for (const [pattern, replacement] of SPECIAL_TOKENS)
       folded = folded.replace(pattern, replacement);

@@ -27,6 +27,13 @@ describe("text", () => {
       "4",
       "small",
     ]);
+    // "Go" the language is a word of ours; the verb is filler.
+    expect(keywords("is learning go worth it").map((k) => k.word)).toContain("golang");
+    expect(keywords("java or go for backend").map((k) => k.word)).toContain("golang");
+    expect(keywords("should i go to the career fair").map((k) => k.word)).toEqual([
+      "career",
+      "fair",
+    ]);
     // Dictated and chatty questions: the fillers of speech are not what the question is about.
     expect(keywords("um ok so hmm btw bro how long is the OA").map((k) => k.word)).toEqual([
       "long",
