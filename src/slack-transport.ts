@@ -12,7 +12,6 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import type { FetchFunction, WebClientOptions } from "@slack/web-api";
 import type { Config } from "./config.ts";
 
@@ -179,39 +178,22 @@ function post(
         if (!res.complete) fail(fetchFailed(new Error("the connection closed mid-answer")));
       });
       res.on("end", () => {
-        try {
-          const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-          const answer = new BufferedResponse(
-            target.href,
-            status,
-            res.statusMessage ?? "",
-            new ResponseHeaders(res.headers),
-            decode(raw, res.headers["content-encoding"]),
-          );
-          settle(() => resolve(answer));
-        } catch (error) {
-          fail(fetchFailed(error));
-        }
+        // No Accept-Encoding is sent, so the answer comes as it is: no content coding to undo.
+        const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        const headers = new ResponseHeaders(res.headers);
+        const answer = new BufferedResponse(
+          target.href,
+          status,
+          res.statusMessage ?? "",
+          headers,
+          raw,
+        );
+        settle(() => resolve(answer));
       });
     });
     signal?.addEventListener("abort", onAbort, { once: true });
     req.end(body);
   });
-}
-
-/** The body as sent, undone of a content coding (Slack uses none unless asked; undici decodes too). */
-function decode(raw: Buffer, coding: string | undefined): Buffer {
-  switch (coding?.trim().toLowerCase()) {
-    case "gzip":
-    case "x-gzip":
-      return gunzipSync(raw);
-    case "deflate":
-      return inflateSync(raw);
-    case "br":
-      return brotliDecompressSync(raw);
-    default:
-      return raw;
-  }
 }
 
 /** Response headers as `fetch`'s Headers reads them: names in lower case, repeated ones joined. */
