@@ -28,9 +28,9 @@ const STOP_WORDS = new Set(
 
 const SALUTATION = /^\s*(?:dear|hi|hello|hey)\s+[a-z]+(?:\s+[a-z]+)?\s*[,:!]/;
 
-/** "Go" the language: after learning/knowing/using it, beside another language, or as "go lang". */
+/** "Go" the language: after learning/knowing/using it, beside another language, or as "go lang" ("golang" is a word already). */
 const GO_LANGUAGE =
-  /\b(?:(?<=\b(?:or|vs|versus)\s)go|(?<=\b(?:learn|learning|learned|know|knowing|use|using|in|with|write|writing|and)\s)go(?!\s+(?:to|for|with|back|through|into|on|ahead|about|over|up|out|in|and|get|see|talk|ask|apply)\b)|go\s?lang)\b/g;
+  /\b(?:(?<=\b(?:or|vs|versus)\s)go|(?<=\b(?:learn|learning|learned|know|knowing|use|using|in|with|write|writing|and)\s)go(?!\s+(?:to|for|with|back|through|into|on|ahead|about|over|up|out|in|and|get|see|talk|ask|apply)\b)|go\slang)\b/g;
 
 const R_LANGUAGE =
   /(?<!\b(?:what|wat|how|where|who|when|why|they|we|you|u|there|these|those|which|ur|your)\s)\br\b(?![&/])/g;
@@ -63,7 +63,7 @@ export function words(text: string): string[] {
   // "R" the language is one letter, which filler would drop; "what r the rounds" is texting "are".
   if (/\br\b/.test(folded)) folded = folded.replace(R_LANGUAGE, " rlang ");
   // "Go" the language; the verb ("go to the career fair") is filler.
-  if (/\bgo\b|golang|go lang/.test(folded)) folded = folded.replace(GO_LANGUAGE, " golang ");
+  if (/\bgo\b/.test(folded)) folded = folded.replace(GO_LANGUAGE, " golang ");
   if (/[+/#.$\d]/.test(folded)) {
     for (const [pattern, replacement] of SPECIAL_TOKENS)
       folded = folded.replace(pattern, replacement);
