@@ -10,18 +10,20 @@ import { createSearch, type Search } from "../../../src/services/search/search.t
 
 // Two splits of one evaluation set written by people who never saw the knowledge base: the test
 // split was written first and is never looked at while tuning; only its figures are printed. The
-// tuning split holds the sixth to ninth writers' questions (session 4) and every writer's
-// out-of-scope ones; the first five writers' answerable questions are FAQ phrasings now, so they
-// are not evaluation questions any more (the fair-test check below keeps the two apart).
+// tuning split holds the fourteenth to sixteenth writers' questions (session 6); the earlier
+// writers' questions are FAQ phrasings and known off-topic questions now, so they are not
+// evaluation questions any more (the fair-test check below keeps the two apart).
 const tune = readEvalSet(new URL("./eval/tune.yml", import.meta.url));
 const test = readEvalSet(new URL("./eval/test.yml", import.meta.url));
 
 // Session 3 moved 0.843 / 0.906 / 0.780 / 0.039 to 0.827 / 0.913 / 0.860 / 0.039 (everyday
 // English); session 4 to 0.882 / 0.929 / 0.900 / 0.024: 548 students' questions became FAQ
 // phrasings and 400 off-topic ones the known off-topic questions, one idea written as several
-// words weighs as one, formal and long questions are read for what they ask. Calibrated on the
-// tuning data only; held so it gets no worse.
-const FLOOR = { top1: 0.88, top3: 0.92, declined: 0.9, wronglyDeclined: 0.03 };
+// words weighs as one, formal and long questions are read for what they ask; session 6 to
+// 0.882 / 0.953 / 0.920 / 0.024: the sixth to thirteenth writers' 1,016 answerable questions became
+// phrasings and their 549 out-of-scope ones known off-topic questions (judged on three new
+// writers first). Calibrated on the tuning data only; held so it gets no worse.
+const FLOOR = { top1: 0.88, top3: 0.95, declined: 0.92, wronglyDeclined: 0.03 };
 
 const norm = (s: string) =>
   s
@@ -76,7 +78,7 @@ describe("search quality on the evaluation sets", () => {
   });
 
   // The floor the last change reached and must not fall below; of the issue's goals (top-1 >= 0.85,
-  // top-3 >= 0.95, declined >= 0.90, wrongly declined <= 0.05) all but top-3 are met.
+  // top-3 >= 0.95, declined >= 0.90, wrongly declined <= 0.05) all are met.
   it("held-out test split: no worse than the last measured floor", () => {
     const { figures } = evaluate(search, test);
     console.log(formatFigures("test split, held out", figures));
