@@ -29,11 +29,15 @@ describe("the bundle's Web API client builds its body debug lines only at debug 
   });
 
   it("builds the line at debug level and skips it at info level", () => {
-    const source =
-      "function call(result) { this.logger.debug(`http request result: ${JSON.stringify(redact(result))}`); }\n" +
-      "function send(body) { this.logger.debug(`http request body: ${JSON.stringify(redact(body))}`); }\n" +
-      "function head(allHeaders) { this.logger.debug(`http request headers: ${JSON.stringify(redact(allHeaders))}`); }\n" +
-      "return { call, send, head };";
+    // The client's own line, as a template literal in the source text.
+    const line = (what: string, arg: string) =>
+      `this.logger.debug(\`http request ${what}: \${JSON.stringify(redact(${arg}))}\`);`;
+    const source = [
+      `function call(result) { ${line("result", "result")} }`,
+      `function send(body) { ${line("body", "body")} }`,
+      `function head(allHeaders) { ${line("headers", "allHeaders")} }`,
+      "return { call, send, head };",
+    ].join("\n");
     const make = new Function("redact", guardDebugLines(source)) as (
       redact: (x: unknown) => unknown,
     ) => Record<"call" | "send" | "head", (this: unknown, x: unknown) => void>;
