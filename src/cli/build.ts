@@ -5,7 +5,7 @@
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { build, type Plugin } from "esbuild";
+import { build } from "esbuild";
 import { ROOT } from "../dev/processes.ts";
 import {
   BUNDLED_KB_DIR,
@@ -13,6 +13,7 @@ import {
   formatProblem,
   writeSnapshot,
 } from "../services/knowledge-base/load.ts";
+import { lazyRequire, quietWebClientDebug } from "./build-plugins.ts";
 
 const DIST = path.join(ROOT, "dist");
 
@@ -22,52 +23,6 @@ const DIST = path.join(ROOT, "dist");
  * node_modules, where bundled it would be ~0.5 MB of code to parse at every start.
  */
 const EXTERNAL = ["sqlite3", "undici", "iconv-lite"];
-
-/**
- * Packages some dependency requires at load but uses only later, made to load on first use. Bolt
- * loads every receiver whatever the mode: @slack/socket-mode loads undici (~0.1 s and ~5 MB of
- * heap at every start) only to open a WebSocket, which HTTP mode never does, and ExpressReceiver
- * loads express (~50 ms, ~1.5 MB), which the app never uses (HTTPReceiver serves HTTP mode). Each
- * such `require` from the named importers gets an object that requires the package when a
- * property is first read. It passes TypeScript's `__importStar` as an ES module (`__esModule`),
- * whose `default` is the CommonJS module itself, as `__importStar` would have made it.
- */
-function lazyRequire(packages: Record<string, RegExp>): Plugin {
-  return {
-    name: "lazy-require",
-    setup(build) {
-      for (const [name, importers] of Object.entries(packages)) {
-        const filter = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`);
-        build.onResolve({ filter }, (args) =>
-          args.namespace === "file" && importers.test(args.importer)
-            ? { path: name, namespace: "lazy-require" }
-            : undefined,
-        );
-      }
-      build.onLoad({ filter: /.*/, namespace: "lazy-require" }, (args) => ({
-        // Resolved from the repository as any other require: bundled, or external if listed so.
-        resolveDir: ROOT,
-        contents: `let loaded;
-const load = () => (loaded ??= require(${JSON.stringify(args.path)}));
-const read = (key) => {
-  if (key === "__esModule") return true;
-  const real = load();
-  return key === "default" && !real.__esModule ? real : real[key];
-};
-module.exports = new Proxy({}, {
-  get: (_, key) => read(key),
-  has: (_, key) => key === "__esModule" || key === "default" || key in load(),
-  ownKeys: () => Reflect.ownKeys(load()),
-  getOwnPropertyDescriptor: (_, key) => {
-    const d = Reflect.getOwnPropertyDescriptor(load(), key);
-    return d && { ...d, configurable: true };
-  },
-});`,
-        loader: "js",
-      }));
-    },
-  };
-}
 
 await rm(path.join(DIST, "chunks"), { recursive: true, force: true });
 const problems = await writeSnapshot(BUNDLED_KB_DIR, BUNDLED_KB_SNAPSHOT);
@@ -96,6 +51,7 @@ const app = await build({
   entryPoints: { app: "src/app.ts" },
   external: EXTERNAL,
   plugins: [
+    quietWebClientDebug(),
     lazyRequire({
       undici: /[\\/]@slack[\\/]socket-mode[\\/]/,
       express: /[\\/]@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/]ExpressReceiver\.js$/,

@@ -92,6 +92,42 @@ describe("npm run build: the compiled app in dist/", () => {
     }
   }, 30_000);
 
+  it("still logs the Web API calls' bodies and results, tokens redacted, at LOG_LEVEL=debug", async () => {
+    // The bundle builds these lines only at debug level (src/cli/build-plugins.ts): there they
+    // must read as the client wrote them.
+    const port = await freePort();
+    const app = runBuilt(
+      {
+        SLACK_BOT_TOKEN: "xoxb-built-debug",
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        STORE_URL: `sqlite://${path.join(dir, "debug.sqlite")}`,
+        LOG_LEVEL: "debug",
+      },
+      dir,
+    );
+    try {
+      await waitForLine(app, /InternPrep is running \(HTTP\)/);
+      await sendEvent(
+        `http://127.0.0.1:${port}`,
+        eventCallback({
+          type: "message",
+          channel_type: "im",
+          channel: "D0DEBUG",
+          user: "U0ALICE",
+          text: "what is mlops?",
+          ts: "2.1",
+        }),
+      );
+      const [body] = await waitForLine(app, /http request body: .*"channel":"D0DEBUG"/);
+      await waitForLine(app, /http request result: \{"ok":true/);
+      expect(body).not.toContain("xoxb-built-debug");
+    } finally {
+      expect(await stop(app)).toBe(0);
+    }
+  }, 30_000);
+
   it("answers a command over Socket Mode", async () => {
     const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
     await new Promise((resolve) => wss.once("listening", resolve));
