@@ -20,7 +20,7 @@ const CHANNELS_TTL_MS = 60_000;
 /** How long a user's checklist progress is reused (forgotten at once when they tick). */
 const PROGRESS_TTL_MS = 10_000;
 /** Users whose cached data is kept at most (oldest forgotten first). */
-const CACHE_SIZE = 2000;
+export const CACHE_SIZE = 2000;
 
 /** Time and timers, injectable so tests drive them by hand. */
 export interface Timers {
@@ -148,6 +148,9 @@ export class HomePublisher {
 
   private async run(key: string, teamId: string, userId: string, state: UserState): Promise<void> {
     state.lastAt = this.timers.now();
+    // Last published last: `prune` relies on the map's order.
+    this.users.delete(key);
+    this.users.set(key, state);
     state.dirty = false;
     const work = this.publishNow(teamId, userId, state.client, state.logger);
     state.running = work;
@@ -169,13 +172,22 @@ export class HomePublisher {
     }, wait);
   }
 
-  /** Forgets users with nothing pending whose window has passed, so the map stays small. */
+  /** Users whose last publish (or one pending) is remembered. */
+  get tracked(): number {
+    return this.users.size;
+  }
+
+  /**
+   * Forgets users with nothing pending whose window has passed, so the map stays small. The map
+   * is in the order of users' last publish (`run` moves a user to its end), so the sweep stops at
+   * the first user still in their window: a flood of users who all opened Home in the last
+   * window costs each publish nothing, where walking all of them would cost each one all of them.
+   */
   private prune(now: number): void {
     if (this.users.size < CACHE_SIZE) return;
     for (const [key, state] of this.users) {
-      if (!state.running && !state.timer && now - state.lastAt >= this.windowMs) {
-        this.users.delete(key);
-      }
+      if (state.running || state.timer || now - state.lastAt < this.windowMs) return;
+      this.users.delete(key);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { beforeEach, describe, expect, it } from "vitest";
-import { HOME_WINDOW_MS, HomePublisher } from "../../src/listeners/home.ts";
+import { CACHE_SIZE, HOME_WINDOW_MS, HomePublisher } from "../../src/listeners/home.ts";
 import { createServices, type Services } from "../../src/services/index.ts";
 import { BUNDLED_KB_DIR, loadKnowledgeBase } from "../../src/services/knowledge-base/load.ts";
 import { openStore } from "../../src/services/storage/store.ts";
@@ -79,6 +79,32 @@ describe("App Home publishing", () => {
     expect(slack.published).toEqual(["U1", "U1"]);
     slack.answer();
     await again;
+  });
+
+  it("past CACHE_SIZE users, those whose window has passed are forgotten; the others still coalesce", async () => {
+    const published: string[] = [];
+    const client = {
+      apiCall: async (_method: string, args: { user_id: string }) => {
+        published.push(args.user_id);
+        return { ok: true };
+      },
+    } as unknown as WebClient;
+    for (let i = 0; i < CACHE_SIZE; i++) await home.publish("T", `U${i}`, client, logger);
+    expect(home.tracked).toBe(CACHE_SIZE);
+    timers.advance(HOME_WINDOW_MS / 2);
+    // Half a window on, everyone is still in theirs: remembered, so a second open coalesces.
+    await home.publish("T", "UNEW", client, logger);
+    await home.publish("T", "U0", client, logger);
+    expect(home.tracked).toBe(CACHE_SIZE + 1);
+    timers.advance(HOME_WINDOW_MS / 2);
+    // The first users' window has passed: the next newcomer sweeps them out. U0's trailing
+    // publish went out, and UNEW is inside its window, so both stay.
+    await settle();
+    expect(published.filter((u) => u === "U0")).toHaveLength(2);
+    await home.publish("T", "UNEWER", client, logger);
+    expect(home.tracked).toBe(3);
+    await home.publish("T", "UNEW", client, logger);
+    expect(published).toHaveLength(CACHE_SIZE + 3);
   });
 
   it("at shutdown, a trailing publish not yet started is dropped", async () => {
