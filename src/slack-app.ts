@@ -22,6 +22,7 @@ import {
 import { withListings } from "./listeners/listings/tick.ts";
 import { oauthAppOptions } from "./listeners/oauth/index.ts";
 import { Organizers } from "./listeners/organizers.ts";
+import { Router } from "./listeners/router.ts";
 import { consoleLogger, redactingLogger } from "./logging.ts";
 import type { Services } from "./services/index.ts";
 import { startNudgeCron } from "./services/nudges/cron.ts";
@@ -218,11 +219,14 @@ export function createSlackApp(
   });
 
   const organizers = new Organizers(config.organizerIds, () => services.clock.now());
-  registerCommands(app, services, organizers, options.timers ?? realTimers);
-  // One Bolt listener per kind, each routing through its table: commands by name
-  // (commands/index.ts), clicks by action_id (listeners/actions), events by type (listeners/events).
-  registerActions(app, services, home, organizers);
-  registerEvents(app, services, home);
+  // One global middleware routes every request by kind, each kind through its table: commands by
+  // name (commands/index.ts), clicks by action_id (listeners/actions), events by type
+  // (listeners/events). Bolt listeners would each run their own middleware chain per request.
+  const router = new Router();
+  registerCommands(router, services, organizers, options.timers ?? realTimers);
+  registerActions(router, services, home, organizers);
+  registerEvents(router, services, home);
+  app.use(router.middleware());
 
   app.error(async (error) => {
     if (notInstalled(error)) {

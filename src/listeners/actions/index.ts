@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { Actions, LEARNED_PAGE_ACTION, PICK_ACTION, TICK_ACTION } from "../../blocks/action-ids.ts";
 import { pickedNote, renderPicked, renderStaleClick, renderThanks } from "../../blocks/answers.ts";
@@ -19,6 +19,7 @@ import { registerListingActions } from "../listings/actions.ts";
 import type { Organizers } from "../organizers.ts";
 import { registerPairsActions } from "../pairs/actions.ts";
 import { learnedReview } from "../review.ts";
+import type { Router } from "../router.ts";
 import { apologizeWith, respondOrEphemeral } from "../safely.ts";
 import { registerTrackerActions } from "../tracker/actions.ts";
 
@@ -62,12 +63,12 @@ export type ActionRoute = (args: ActionArgs) => Promise<void>;
 export type AddRoute = (actionId: string | RegExp, route: ActionRoute) => void;
 
 /**
- * Button clicks, selects and checkbox ticks: one Bolt listener for all of them, routing by
- * action_id through one table (exact ids in a map, the few suffixed ids by pattern). Features add
+ * Button clicks, selects and checkbox ticks: one handler for all of them (../router.ts), routing
+ * by action_id through one table (exact ids in a map, the few suffixed ids by pattern). Features add
  * their entries with `on` here, or with `route` from their own module (tracker, listings).
  */
 export function registerActions(
-  app: App,
+  router: Router,
   services: Services,
   home: HomePublisher,
   organizers: Organizers,
@@ -102,7 +103,7 @@ export function registerActions(
       }
     });
 
-  app.action<BlockAction>(/./, async (args) => {
+  router.action(async (args) => {
     const id = args.action.action_id;
     const handle = exact.get(id) ?? patterns.find(([pattern]) => pattern.test(id))?.[1];
     if (handle) return handle(args);

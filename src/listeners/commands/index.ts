@@ -1,10 +1,11 @@
-import type { AckFn, App, RespondArguments, RespondFn } from "@slack/bolt";
+import type { AckFn, RespondArguments, RespondFn } from "@slack/bolt";
 import { commands } from "../../../commands/index.ts";
 import type { SlashCommand } from "../../../commands/types.ts";
 import { renderChannelsOnly } from "../../blocks/deadlines.ts";
 import type { Services } from "../../services/index.ts";
 import type { Timers } from "../home.ts";
 import type { Organizers } from "../organizers.ts";
+import type { Router } from "../router.ts";
 import { apologizeWith, respondOrEphemeral } from "../safely.ts";
 import { decodeSlackText } from "../slack-text.ts";
 
@@ -70,7 +71,7 @@ function replies(
  * `chat.postEphemeral` when the response_url fails).
  */
 export function registerCommands(
-  app: App,
+  router: Router,
   services: Services,
   organizers: Organizers,
   timers: Timers,
@@ -84,7 +85,7 @@ export function registerCommands(
       { command, handler: command.create(services, { organizers }) },
     ]),
   );
-  app.command(/^\//, async (args) => {
+  router.command(async (args) => {
     const route = routes.get(args.command.command);
     if (!route) {
       args.logger.warn(`acknowledged an unknown command ${args.command.command}`);

@@ -1,8 +1,9 @@
-import type { AllMiddlewareArgs, App, Context, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, Context, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { SlackEvent } from "@slack/types";
 import type { Services } from "../../services/index.ts";
 import type { HomePublisher } from "../home.ts";
 import { uninstallRoutes } from "../oauth/index.ts";
+import type { Router } from "../router.ts";
 import { apologyFor } from "../safely.ts";
 import { postMessage } from "../slack-calls.ts";
 import { answerQuestion, plainQuestion } from "./answer.ts";
@@ -25,10 +26,10 @@ const CLAIM_IN_ROUTE = new Set(["message", "app_mention"]);
 export type EventRoutes = { [T in SlackEvent["type"]]?: (args: EventArgs<T>) => Promise<void> };
 
 /**
- * DMs, mentions, App Home and (multi-workspace) uninstalls: one Bolt listener for every event,
- * routing by the event's type through the table below.
+ * DMs, mentions, App Home and (multi-workspace) uninstalls: one handler for every event
+ * (../router.ts), routing by the event's type through the table below.
  */
-export function registerEvents(app: App, services: Services, home: HomePublisher): void {
+export function registerEvents(router: Router, services: Services, home: HomePublisher): void {
   const routes: EventRoutes = {
     message: async ({ message, context, client, logger }: EventArgs<"message">) => {
       // Only new messages from people in a DM with the bot: no edits, deletions, bots or itself.
@@ -79,7 +80,7 @@ export function registerEvents(app: App, services: Services, home: HomePublisher
     ...uninstallRoutes(services),
   };
 
-  app.event(/./, async (args) => {
+  router.event(async (args) => {
     const route = routes[args.event.type as SlackEvent["type"]] as
       | ((a: typeof args) => Promise<void>)
       | undefined;
