@@ -312,6 +312,7 @@ describe("search over the bundled knowledge base", () => {
   it.each([
     ["how early should I apply?", "apply-how-early"],
     ["how to prep for an interveiw", "interview-prep"],
+    ["interview tips", "interview-prep"],
     ["leakage", "data-quality-leakage"],
     ["mlops", "mlops-deployment"],
     ["machine learning", "ml-intern"],
