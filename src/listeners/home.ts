@@ -10,7 +10,6 @@ import { renderHome } from "../blocks/home.ts";
 import { renderHomeTracker } from "../blocks/tracker.ts";
 import type { RoleProgress } from "../services/checklists/progress.ts";
 import type { Services } from "../services/index.ts";
-import { publishView } from "./slack-calls.ts";
 import { trackerHome } from "./tracker/home.ts";
 
 /** At most one views.publish per user in this window; later requests coalesce into one. */
@@ -193,7 +192,10 @@ export class HomePublisher {
 
   private async publishNow(teamId: string, userId: string, client: WebClient, logger: Logger) {
     try {
-      await publishView(client, userId, await this.view(teamId, userId, client, logger));
+      await client.views.publish({
+        user_id: userId,
+        view: await this.view(teamId, userId, client, logger),
+      });
     } catch (error) {
       logger.error("publishing App Home failed:", error);
     }

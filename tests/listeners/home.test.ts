@@ -12,12 +12,13 @@ function slowClient() {
   const published: string[] = [];
   const waiting: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   const client = {
-    apiCall: (method: string, args: { user_id: string }) =>
-      new Promise<void>((resolve, reject) => {
-        if (method !== "views.publish") throw new Error(`unexpected ${method}`);
-        published.push(args.user_id);
-        waiting.push({ resolve, reject });
-      }),
+    views: {
+      publish: (args: { user_id: string }) =>
+        new Promise<void>((resolve, reject) => {
+          published.push(args.user_id);
+          waiting.push({ resolve, reject });
+        }),
+    },
     users: { conversations: async () => ({ ok: true, channels: [] }) },
   };
   return {
@@ -84,9 +85,11 @@ describe("App Home publishing", () => {
   it("past CACHE_SIZE users, those whose window has passed are forgotten; the others still coalesce", async () => {
     const published: string[] = [];
     const client = {
-      apiCall: async (_method: string, args: { user_id: string }) => {
-        published.push(args.user_id);
-        return { ok: true };
+      views: {
+        publish: async (args: { user_id: string }) => {
+          published.push(args.user_id);
+          return { ok: true };
+        },
       },
     } as unknown as WebClient;
     for (let i = 0; i < CACHE_SIZE; i++) await home.publish("T", `U${i}`, client, logger);

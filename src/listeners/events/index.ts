@@ -5,7 +5,6 @@ import type { HomePublisher } from "../home.ts";
 import { uninstallRoutes } from "../oauth/index.ts";
 import type { Router } from "../router.ts";
 import { apologyFor } from "../safely.ts";
-import { postMessage } from "../slack-calls.ts";
 import { answerQuestion, plainQuestion } from "./answer.ts";
 
 /** Bolt's arguments for one event of a given type. */
@@ -42,7 +41,7 @@ export function registerEvents(router: Router, services: Services, home: HomePub
           plainQuestion(message.text),
         );
         if (!(await firstDelivery(context))) return;
-        await postMessage(client, { channel: message.channel }, reply);
+        await client.chat.postMessage({ channel: message.channel, ...reply });
       } catch (error) {
         logger.error("answering a DM failed:", error);
         if (!(await firstDelivery(context))) return;
@@ -62,7 +61,7 @@ export function registerEvents(router: Router, services: Services, home: HomePub
           plainQuestion(event.text),
         );
         if (!(await firstDelivery(context))) return;
-        await postMessage(client, { channel: event.channel, thread_ts }, reply);
+        await client.chat.postMessage({ channel: event.channel, thread_ts, ...reply });
       } catch (error) {
         logger.error("answering a mention failed:", error);
         if (!(await firstDelivery(context))) return;
