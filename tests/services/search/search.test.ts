@@ -461,6 +461,11 @@ describe("declining questions mostly about something else", () => {
     // A real typo still is one.
     expect(search.search("what is a tecnical screen").hits[0]?.id).toBe("technical-screen");
   });
+  it("reads the common misspelling 'referal' as referral, not as a reference", () => {
+    const typo = search.search("hw do i get a referal at google pls");
+    expect(typo.hits[0]?.id).toBe(search.search("how do i get a referral at google").hits[0]?.id);
+    expect(typo.hits.map((h) => h.id)).not.toContain("ask-for-reference");
+  });
   it("reads hrs as hours, not as the plural of hr (a recruiter)", () => {
     const stems = new TextAnalyzer(kb.synonyms)
       .keywords("i only have 10 hrs a week for prep")
