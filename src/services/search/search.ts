@@ -196,6 +196,10 @@ const RARE_WORD_SHARE = -7;
 const COMMON_WORD_SHARE = -5;
 
 const ANSWER_KINDS: readonly EntryKind[] = ["faq", "topic", "role"];
+/** Each kind's bit in a mask of kinds (see `Search.kindBits`). */
+const KIND_BIT: Readonly<Record<EntryKind, number>> = { role: 1, topic: 2, faq: 4, prompt: 8 };
+const kindMask = (kinds: readonly EntryKind[]) => kinds.reduce((mask, k) => mask | KIND_BIT[k], 0);
+const ANSWER_MASK = kindMask(ANSWER_KINDS);
 
 /**
  * Field weights: names students type weigh most, descriptions less. Bodies (answers, tips, the
@@ -410,6 +414,8 @@ function indexPhrasings(phrasings: readonly string[][][], postings: Postings): P
  */
 export class Search {
   private readonly docs: Entry[];
+  /** Each entry's kind as its bit (KIND_BIT), so ranking filters kinds without visiting entries. */
+  private readonly kindBits: Uint8Array;
   private readonly texts: string[];
   private readonly analyzer: TextAnalyzer;
   private readonly tuning: SearchTuning;
@@ -449,9 +455,13 @@ export class Search {
     /** The entries one word reached, then every entry the question reached (no per-query arrays). */
     wordDocs: Int32Array;
     touched: Int32Array;
-    /** By term number: how strongly the question says each term (0: not at all), for `rerank`. */
+    /** By term number: how strongly the question says each term, at most its IDF (0: not said), for `rerank`. */
     said: Float64Array;
   };
+
+  private top?: { docs: Int32Array; scores: Float64Array; coverages: Float64Array };
+  /** The last text `named` or `search` analyzed, and its keywords (`/prep` asks both in turn). */
+  private lastQuery = { text: "", keywords: [] as Keyword[] };
 
   /** A build `prepare` has under way, when there is one. */
   private pending: Generator<void, void> | undefined;
@@ -462,6 +472,7 @@ export class Search {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
     this.analyzer = new TextAnalyzer(kb.synonyms);
     this.docs = [...kb.entries];
+    this.kindBits = Uint8Array.from(this.docs, (entry) => KIND_BIT[entry.kind]);
     this.offTopicQuestions = kb.offTopic;
     this.texts = this.docs.map(displayText);
     for (const [doc, entry] of this.docs.entries()) this.docIndex.set(entry.id, doc);
@@ -641,7 +652,7 @@ export class Search {
    */
   named<K extends EntryKind>(text: string, kind: K): Array<Extract<Entry, { kind: K }>> {
     if (this.stale) this.build();
-    return (this.names.get(nameKey(this.analyzer.keywords(text))) ?? [])
+    return (this.names.get(nameKey(this.keywordsOf(text))) ?? [])
       .map((doc) => this.docs[doc] as Entry)
       .filter((e): e is Extract<Entry, { kind: K }> => e.kind === kind);
   }
@@ -675,8 +686,8 @@ export class Search {
   search(query: string, options: SearchOptions = {}): SearchResult {
     if (this.stale) this.build();
     const limit = options.limit ?? 3;
-    const kinds = new Set(options.kinds ?? ANSWER_KINDS);
-    const queryWords = this.analyzer.keywords(query);
+    const kinds = options.kinds ? kindMask(options.kinds) : ANSWER_MASK;
+    const queryWords = this.keywordsOf(query);
     // A word said twice ("f1 score" → "f1 score score") counts once.
     const unique = queryWords.filter(
       (kw, i) => queryWords.findIndex((k) => k.stem === kw.stem) === i,
@@ -700,6 +711,29 @@ export class Search {
     const { postings } = this;
     const { docs, weights, bodyOnly } = postings;
     for (const word of resolved) {
+      const [only] = word.expansions;
+      if (word.expansions.length === 1 && only) {
+        // The usual case, a word the index knows: each entry is in a term's postings once, so
+        // its score is added as it is met (the same sums as below, in the same order).
+        const t = postings.id(only.term);
+        if (t === undefined) continue;
+        const idf = postings.idfOf(t);
+        const full = word.idf;
+        const partial = word.idf * bodyCoverage;
+        for (let i = postings.from(t), end = postings.to(t); i < end; i++) {
+          const doc = docs[i] as number;
+          if (seen[doc] !== round) {
+            seen[doc] = round;
+            score[doc] = 0;
+            covered[doc] = 0;
+            touched[touchedCount++] = doc;
+          }
+          score[doc] =
+            (score[doc] as number) + idf * (weights[i] as number) * only.quality * word.scale;
+          covered[doc] = (covered[doc] as number) + (bodyOnly[i] ? partial : full);
+        }
+        continue;
+      }
       // A word counts once per entry, by its best expansion there.
       const wordRound = ++this.wordGeneration;
       let docCount = 0;
@@ -760,27 +794,43 @@ export class Search {
     // Only the best few are kept (insertion into a short list), never a sort of every match.
     const norm = totalIdf * (SATURATION + 1);
     const keep = Math.max(limit, this.tuning.rerankDepth, 1);
-    const ranked: Ranked[] = [];
+    // The best `keep` so far as parallel arrays of numbers, best first: objects only for them.
+    const best = this.topList(keep);
+    let kept = 0;
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i] as number;
-      const entry = this.docs[doc];
-      if (!entry || !kinds.has(entry.kind)) continue;
+      if (((this.kindBits[doc] as number) & kinds) === 0) continue;
       const coverage = (covered[doc] as number) / totalIdf;
       const relevance = ((score[doc] as number) / norm) * (this.lengthNorm[doc] ?? 1);
       const raw = relevance * (0.5 + 0.5 * coverage);
       const value = raw / (raw + SQUASH);
-      if (ranked.length === keep) {
-        const last = ranked[keep - 1] as { doc: number; score: number };
-        if (value < last.score || (value === last.score && doc > last.doc)) continue;
-        ranked.pop();
+      if (kept === keep) {
+        const last = best.scores[keep - 1] as number;
+        if (value < last || (value === last && doc > (best.docs[keep - 1] as number))) continue;
+        kept--;
       }
-      let at = ranked.length;
+      let at = kept;
       while (at > 0) {
-        const prev = ranked[at - 1] as { doc: number; score: number };
-        if (prev.score > value || (prev.score === value && prev.doc < doc)) break;
+        const prev = best.scores[at - 1] as number;
+        if (prev > value || (prev === value && (best.docs[at - 1] as number) < doc)) break;
+        best.docs[at] = best.docs[at - 1] as number;
+        best.scores[at] = prev;
+        best.coverages[at] = best.coverages[at - 1] as number;
         at--;
       }
-      ranked.splice(at, 0, { doc, score: value, coverage, phrase: 0 });
+      best.docs[at] = doc;
+      best.scores[at] = value;
+      best.coverages[at] = coverage;
+      kept++;
+    }
+    const ranked: Ranked[] = [];
+    for (let k = 0; k < kept; k++) {
+      ranked.push({
+        doc: best.docs[k] as number,
+        score: best.scores[k] as number,
+        coverage: best.coverages[k] as number,
+        phrase: 0,
+      });
     }
     this.rerank(ranked, resolved, totalIdf);
     ranked.length = Math.min(ranked.length, Math.max(limit, 1));
@@ -837,7 +887,8 @@ export class Search {
       for (const { term, quality } of word.expansions) {
         const t = this.postings.id(term);
         if (t === undefined) continue;
-        said[t] = Math.max(said[t] as number, word.idf * quality);
+        // What a phrasing's term can contribute: no more than its own IDF.
+        said[t] = Math.max(said[t] as number, Math.min(this.postings.idfOf(t), word.idf * quality));
         saidTerms.push(t);
       }
     }
@@ -849,8 +900,7 @@ export class Search {
         let matched = 0;
         for (let k = starts[p] as number; k < (starts[p + 1] as number); k++) {
           const t = terms[k] as number;
-          const w = t < 0 ? 0 : (said[t] as number);
-          if (w > 0) matched += Math.min(this.postings.idfOf(t), w);
+          if (t >= 0) matched += said[t] as number;
         }
         if (phraseIdf === 0 || matched === 0) continue;
         const precision = matched / phraseIdf;
@@ -956,6 +1006,26 @@ export class Search {
       return false;
     }
     return (coverage >= minCoverage && score >= minScore) || score >= strongScore;
+  }
+
+  /** Room for the best `keep` hits of a query, reused by every query (search is synchronous). */
+  private topList(keep: number): { docs: Int32Array; scores: Float64Array; coverages: Float64Array } {
+    if (!this.top || this.top.docs.length < keep) {
+      this.top = {
+        docs: new Int32Array(keep),
+        scores: new Float64Array(keep),
+        coverages: new Float64Array(keep),
+      };
+    }
+    return this.top;
+  }
+
+  /** A query's keywords, analyzed once when the same text is asked of `named` and `search`. */
+  private keywordsOf(text: string): readonly Keyword[] {
+    if (text !== this.lastQuery.text) {
+      this.lastQuery = { text, keywords: this.analyzer.keywords(text) };
+    }
+    return this.lastQuery.keywords;
   }
 
   /** Per-entry scratch arrays, made once and reused by every query. */
