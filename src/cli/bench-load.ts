@@ -8,6 +8,11 @@
  * response_url post, chat.postMessage, views.publish) or comes back in the ack's body, and is
  * matched to its request by an id in the request (response_url, DM channel, user). The figures
  * are the medians of 3 rounds; ratios are taken within each round, against the floor of that round.
+ *
+ * The machine is shared and its speed drifts within seconds, so each app scenario is measured in
+ * slices taken in turn with slices of the floor its goal is set against (S0 for commands, F2 for
+ * DMs and App Home), both servers up and pinned to the same core: the ratio in the table compares
+ * the two under the same conditions. The floors' own rows are measured on their own, as before.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -34,6 +39,8 @@ const ROUNDS = Math.max(1, Number(option("rounds") ?? 3) || 3);
 const ONLY = new Set((option("only") ?? "command,dm,home").split(","));
 const WARMUP_S = 1;
 const DURATION_S = 3;
+/** An app scenario and its floor take turns in this many slices, of DURATION_S / SLICES each. */
+const SLICES = 3;
 const CONNECTIONS = 50;
 const QUESTION = "how early should I apply for a summer ML internship";
 
@@ -55,6 +62,17 @@ const COMMANDS: Scenario[] = [
 ];
 const DM: Scenario = { name: "DM question (message.im)", kind: "dm" };
 const HOME: Scenario = { name: "app_home_opened", kind: "home" };
+
+/** What one drive of one server measured: merged over slices into `Figures`. */
+interface Sample {
+  requests: number;
+  seconds: number;
+  ackLatencies: number[];
+  replyLatencies: number[];
+  rssPeakMb: number;
+  errors: number;
+  problems: number;
+}
 
 interface Figures {
   reqPerS: number;
@@ -224,9 +242,10 @@ async function drive(
   scenario: Scenario,
   slack: SlackStandIn,
   seconds: number,
-): Promise<Figures> {
+): Promise<Sample> {
   const sent = new Map<number, number>();
   const latencies: number[] = [];
+  const acks: number[] = [];
   let problems = 0;
   let lastReply = performance.now();
   const onCall = (call: RecordedCall) => {
@@ -253,8 +272,10 @@ async function drive(
         setupRequest: (request, context) => {
           const id = nextId++;
           const { body, contentType } = requestFor(scenario, id, slack);
+          const sentAt = performance.now();
           context.id = id;
-          sent.set(id, performance.now());
+          context.sentAt = sentAt;
+          sent.set(id, sentAt);
           return {
             ...request,
             path: "/slack/events",
@@ -264,6 +285,7 @@ async function drive(
         },
         // A reply in the ack's body is visible as soon as the ack arrives.
         onResponse: (status, body, context) => {
+          acks.push(performance.now() - (context.sentAt as number));
           const at = sent.get(context.id as number);
           if (status !== 200 || at === undefined || !body.includes('"text"')) return;
           sent.delete(context.id as number);
@@ -273,31 +295,75 @@ async function drive(
       },
     ],
   });
-  // Replies still on their way: wait until none has come for 500 ms (at most 5 s).
+  // Replies still on their way to the stand-in: wait until none has come for 500 ms (at most 5 s).
   const ended = performance.now();
-  while (performance.now() - lastReply < 500 && performance.now() - ended < 5000) await sleep(50);
+  while (
+    scenario.kind !== "command" &&
+    performance.now() - lastReply < 500 &&
+    performance.now() - ended < 5000
+  ) {
+    await sleep(50);
+  }
   clearInterval(sampler);
   slack.off("call", onCall);
   slack.calls.length = 0;
-  latencies.sort((a, b) => a - b);
-  const seconds_ = result.duration || seconds;
   return {
-    reqPerS: result["2xx"] / seconds_,
-    ackP50: result.latency.p50,
-    ackP99: result.latency.p99,
-    repliesPerS: latencies.length / seconds_,
-    replyP50: percentile(latencies, 50),
-    replyP99: percentile(latencies, 99),
+    requests: result["2xx"],
+    seconds: result.duration || seconds,
+    ackLatencies: acks,
+    replyLatencies: latencies,
     rssPeakMb: rssPeak,
     errors: result.non2xx + result.errors + result.timeouts,
     problems,
   };
 }
 
+/** Figures over one or more drives of the same server and scenario. */
+function figuresOf(samples: Sample[]): Figures {
+  const seconds = samples.reduce((sum, x) => sum + x.seconds, 0);
+  const acks = samples.flatMap((x) => x.ackLatencies).sort((a, b) => a - b);
+  const replies = samples.flatMap((x) => x.replyLatencies).sort((a, b) => a - b);
+  return {
+    reqPerS: samples.reduce((sum, x) => sum + x.requests, 0) / seconds,
+    ackP50: percentile(acks, 50),
+    ackP99: percentile(acks, 99),
+    repliesPerS: replies.length / seconds,
+    replyP50: percentile(replies, 50),
+    replyP99: percentile(replies, 99),
+    rssPeakMb: Math.max(...samples.map((x) => x.rssPeakMb)),
+    errors: samples.reduce((sum, x) => sum + x.errors, 0),
+    problems: samples.reduce((sum, x) => sum + x.problems, 0),
+  };
+}
+
 async function measure(server: Server, scenario: Scenario, slack: SlackStandIn) {
   await drive(server, scenario, slack, WARMUP_S);
-  return drive(server, scenario, slack, DURATION_S);
+  return figuresOf([await drive(server, scenario, slack, DURATION_S)]);
 }
+
+/**
+ * The app and a floor (already warm) in turns of DURATION_S / SLICES seconds each, after the
+ * app's warm-up: figures for both, under the same conditions.
+ */
+async function measurePaired(
+  app: Server,
+  floor: Server,
+  scenario: Scenario,
+  floorScenario: Scenario,
+  slack: SlackStandIn,
+): Promise<{ app: Figures; floor: Figures }> {
+  await drive(app, scenario, slack, WARMUP_S);
+  const appSlices: Sample[] = [];
+  const floorSlices: Sample[] = [];
+  for (let k = 0; k < SLICES; k++) {
+    appSlices.push(await drive(app, scenario, slack, DURATION_S / SLICES));
+    floorSlices.push(await drive(floor, floorScenario, slack, DURATION_S / SLICES));
+  }
+  return { app: figuresOf(appSlices), floor: figuresOf(floorSlices) };
+}
+
+/** Where a floor's slices taken in turn with an app scenario are kept. */
+const pairedKey = (floor: string, scenario: string) => `${floor} with ${scenario}`;
 
 interface Round {
   figures: Map<string, Figures>;
@@ -322,18 +388,15 @@ async function runRound(slack: SlackStandIn, dir: string, round: number): Promis
 
   const s0 = await bareServer("S0");
   figures.set("S0", await measure(s0, COMMANDS[0] as Scenario, slack));
-  await stopServer(s0);
   if (ONLY.has("command")) {
     const f1 = await bareServer("F1");
     figures.set("F1", await measure(f1, COMMANDS[0] as Scenario, slack));
     await stopServer(f1);
   }
-  if (ONLY.has("dm") || ONLY.has("home")) {
-    const f2 = await bareServer("F2");
-    if (ONLY.has("dm")) figures.set("F2 dm", await measure(f2, DM, slack));
-    if (ONLY.has("home")) figures.set("F2 home", await measure(f2, HOME, slack));
-    await stopServer(f2);
-  }
+  // F2 stays up, as S0 does, to take turns with the app's DM and App Home scenarios.
+  const f2 = ONLY.has("dm") || ONLY.has("home") ? await bareServer("F2") : undefined;
+  if (f2 && ONLY.has("dm")) figures.set("F2 dm", await measure(f2, DM, slack));
+  if (f2 && ONLY.has("home")) figures.set("F2 home", await measure(f2, HOME, slack));
 
   const port = await freePort();
   const appServer = await startServer(
@@ -350,9 +413,17 @@ async function runRound(slack: SlackStandIn, dir: string, round: number): Promis
     port,
   );
   for (const scenario of [...COMMANDS, DM, HOME].filter((s) => ONLY.has(s.kind))) {
-    figures.set(scenario.name, await measure(appServer, scenario, slack));
+    const [floor, floorScenario, floorKey] =
+      scenario.kind === "command"
+        ? [s0, COMMANDS[0] as Scenario, "S0"]
+        : [f2 as Server, scenario, scenario.kind === "dm" ? "F2 dm" : "F2 home"];
+    const paired = await measurePaired(appServer, floor, scenario, floorScenario, slack);
+    figures.set(scenario.name, paired.app);
+    figures.set(pairedKey(floorKey, scenario.name), paired.floor);
   }
   await stopServer(appServer);
+  await stopServer(s0);
+  if (f2) await stopServer(f2);
   if (appServer.stderr.length > 0)
     process.stderr.write(`app stderr:\n${appServer.stderr.join("")}`);
   return {
@@ -375,8 +446,11 @@ function table(rounds: Round[]): string {
   const of = (round: Round, key: string) => round.figures.get(key) as Figures;
   const med = (key: string, pick: (f: Figures) => number) =>
     median(rounds.map((r) => pick(of(r, key))));
+  // Against the floor's slices taken in turn with this scenario, where there are some.
+  const floorOf = (round: Round, key: string, floor: string) =>
+    round.figures.get(pairedKey(floor, key)) ?? of(round, floor);
   const ratio = (key: string, floor: string, pick: (f: Figures) => number) =>
-    median(rounds.map((r) => pick(of(r, key)) / pick(of(r, floor))));
+    median(rounds.map((r) => pick(of(r, key)) / pick(floorOf(r, key, floor))));
   const header = [
     "scenario",
     "req/s",
@@ -469,7 +543,7 @@ try {
 }
 const { app } = entryPoints();
 console.log(
-  `npm run bench:load: ${ROUNDS} rounds, each scenario ${WARMUP_S} s warm-up + ${DURATION_S} s with ${CONNECTIONS} connections; ` +
+  `npm run bench:load: ${ROUNDS} rounds, each scenario ${WARMUP_S} s warm-up + ${DURATION_S} s with ${CONNECTIONS} connections, the app's in ${SLICES} turns with its floor's (S0 for commands, F2 for DM and App Home); ` +
     `server ${pinned ? "pinned to core 0, load on core 1 (taskset)" : "not pinned (no taskset)"}; app = node ${app.map((a) => (path.isAbsolute(a) ? path.relative(ROOT, a) : a)).join(" ")}; medians of the rounds\n`,
 );
 console.log(table(rounds));
