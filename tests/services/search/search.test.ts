@@ -121,6 +121,15 @@ describe("search over a small knowledge base", () => {
     expect(search.search("two pointers", { kinds: ["prompt"] }).hits[0]?.id).toBe("p1");
   });
 
+  it("answers each text it is asked, whatever it was asked just before", () => {
+    // /prep asks for a topic named like the text, then searches the same text: one analysis.
+    expect(search.named("LeetCode", "topic").map((e) => e.id)).toEqual(["coding"]);
+    expect(search.search("LeetCode").hits[0]?.id).toBe("coding");
+    expect(search.search("how early do I need to send my applications?").hits[0]?.id).toBe("apply");
+    expect(search.named("how early do I need to send my applications?", "topic")).toEqual([]);
+    expect(search.named("LeetCode", "topic").map((e) => e.id)).toEqual(["coding"]);
+  });
+
   it("declines what it does not know, and empty or filler-only questions", () => {
     for (const q of ["what's the weather in paris", "", "   ", "hi there, how are you?"]) {
       expect(search.search(q).answered, q).toBe(false);
