@@ -320,6 +320,13 @@ function nameKey(kws: readonly Keyword[]): string {
 }
 
 /** An entry in the running for the answer. */
+/** The best hits of a query so far, best first, as parallel arrays (see `Search.topList`). */
+interface TopList {
+  docs: Int32Array;
+  scores: Float64Array;
+  coverages: Float64Array;
+}
+
 interface Ranked {
   doc: number;
   score: number;
@@ -459,7 +466,7 @@ export class Search {
     said: Float64Array;
   };
 
-  private top?: { docs: Int32Array; scores: Float64Array; coverages: Float64Array };
+  private top?: TopList;
   /** The last text `named` or `search` analyzed, and its keywords (`/prep` asks both in turn). */
   private lastQuery = { text: "", keywords: [] as Keyword[] };
 
@@ -1009,7 +1016,7 @@ export class Search {
   }
 
   /** Room for the best `keep` hits of a query, reused by every query (search is synchronous). */
-  private topList(keep: number): { docs: Int32Array; scores: Float64Array; coverages: Float64Array } {
+  private topList(keep: number): TopList {
     if (!this.top || this.top.docs.length < keep) {
       this.top = {
         docs: new Int32Array(keep),
