@@ -13,7 +13,7 @@ import {
   formatProblem,
   writeSnapshot,
 } from "../services/knowledge-base/load.ts";
-import { lazyRequire, quietWebClientDebug } from "./build-plugins.ts";
+import { lazyRequire, nativeTimingSafeCompare, quietWebClientDebug } from "./build-plugins.ts";
 
 const DIST = path.join(ROOT, "dist");
 
@@ -52,6 +52,7 @@ const app = await build({
   external: EXTERNAL,
   plugins: [
     quietWebClientDebug(),
+    nativeTimingSafeCompare(),
     lazyRequire({
       undici: /[\\/]@slack[\\/]socket-mode[\\/]/,
       express: /[\\/]@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/]ExpressReceiver\.js$/,

@@ -1,7 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { DEBUG_BODY_LINE, guardDebugLines } from "../../src/cli/build-plugins.ts";
+import {
+  DEBUG_BODY_LINE,
+  guardDebugLines,
+  nativeTimingSafeCompare,
+} from "../../src/cli/build-plugins.ts";
+import { ROOT } from "../../src/dev/processes.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -62,5 +68,34 @@ describe("the bundle's Web API client builds its body debug lines only at debug 
     expect(() => guardDebugLines("this.logger.debug(`something else`);")).toThrow(
       /expected 3 body-logging debug lines/,
     );
+  });
+});
+
+describe("the bundle compares request signatures with Node's timingSafeEqual", () => {
+  /** Bundles a one-line program with the plugin and runs it; what it prints. */
+  const bundle = (program: string) =>
+    build({
+      stdin: { contents: program, resolveDir: ROOT, loader: "js" },
+      bundle: true,
+      write: false,
+      platform: "node",
+      format: "cjs",
+      logLevel: "silent",
+      plugins: [nativeTimingSafeCompare()],
+    });
+
+  it("gives Bolt's signature check our comparison instead of tsscmp", async () => {
+    const verify = require.resolve("@slack/bolt/dist/receivers/verify-request.js");
+    // Bolt as installed still asks for tsscmp, which the plugin replaces.
+    expect(await readFile(verify, "utf8")).toContain('require("tsscmp")');
+    const result = await bundle(`require(${JSON.stringify(verify)});`);
+    const text = result.outputFiles[0]?.text ?? "";
+    expect(text).toContain("src/timing-safe-compare.ts");
+    expect(text).toContain("timingSafeEqual");
+    expect(text).not.toContain("node_modules/tsscmp");
+  });
+
+  it("fails the build when nothing asks for tsscmp any more", async () => {
+    await expect(bundle("module.exports = 1;")).rejects.toThrow(/no longer requires tsscmp/);
   });
 });

@@ -9,6 +9,7 @@ import { freePort, ROOT, runNode, type Spawned, waitForLine } from "../../src/de
 import {
   eventCallback,
   SIGNING_SECRET,
+  send,
   sendCommand,
   sendEvent,
   slashCommand,
@@ -72,6 +73,13 @@ describe("npm run build: the compiled app in dist/", () => {
         responseUrl: slack.responseUrl("built-skills"),
       });
       expect(JSON.stringify(ackReply(ack)?.blocks)).toContain("skill checklist");
+      // The bundle's own signature comparison (src/timing-safe-compare.ts) still refuses a
+      // request signed with another secret, and answers nothing.
+      const forged = slashCommand("/skills", "ml", { responseUrl: slack.responseUrl("forged") });
+      const refused = await send(base, forged, "application/x-www-form-urlencoded", {
+        secret: "f".repeat(32),
+      });
+      expect([refused.status, refused.text]).toEqual([401, ""]);
       await sendEvent(
         base,
         eventCallback({
