@@ -49,9 +49,13 @@ try {
   await running.start();
   // The search index (~250 ms) is built just after start-up, in slices that let /healthz and
   // acks through: a question arriving meanwhile finishes the build, well within Slack's 3 s.
+  // Then one full garbage collection, where `npm start` allows it (--expose-gc), returns what
+  // loading and indexing left behind (heap ~24 → ~17 MB): ~4 MB less RSS at rest, for one
+  // pause of ~14 ms.
   setImmediate(() => {
     services.search
       .prepare()
+      .then(() => (globalThis as { gc?: () => void }).gc?.())
       .catch((error: unknown) => running.app.logger.error("building the search index:", error));
   });
   running.app.logger.info(
