@@ -234,9 +234,12 @@ describe.skipIf(skipRedis())("three replicas on one Redis", () => {
       const counts = perChannel(nudges());
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
       expect(CHANNELS - counts.size).toBeLessThanOrEqual(10);
+      // The survivors carried the run on. The stand-in records a call when it answers, 40 ms
+      // after it arrived, so posts the dead replica had in flight when it died may still be
+      // recorded after the kill: at most one per worker of its sender (10), never more.
       const after = nudges().slice(atKill);
-      expect(after.length).toBeGreaterThan(0);
-      expect(after.every((call) => call.token !== b.token)).toBe(true);
+      expect(after.some((call) => call.token !== b.token)).toBe(true);
+      expect(after.filter((call) => call.token === b.token).length).toBeLessThanOrEqual(10);
       console.log(
         `one of three replicas killed after ${atKill} posts: ${counts.size} of ${CHANNELS} channels posted exactly once, ${CHANNELS - counts.size} lost in the dead replica's crash window; posts per replica ${JSON.stringify(byReplica(nudges()))}`,
       );
