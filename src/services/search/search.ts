@@ -717,63 +717,50 @@ export class Search {
     const { bodyCoverage } = this.tuning;
     const { postings } = this;
     const { docs, weights, bodyOnly } = postings;
-    for (const word of resolved) {
-      const [only] = word.expansions;
-      if (word.expansions.length === 1 && only) {
-        // The usual case, a word the index knows: each entry is in a term's postings once, so
-        // its score is added as it is met (the same sums as below, in the same order).
-        const t = postings.id(only.term);
-        if (t === undefined) continue;
-        const idf = postings.idfOf(t);
-        const full = word.idf;
-        const partial = word.idf * bodyCoverage;
-        for (let i = postings.from(t), end = postings.to(t); i < end; i++) {
-          const doc = docs[i] as number;
-          if (seen[doc] !== round) {
-            seen[doc] = round;
-            score[doc] = 0;
-            covered[doc] = 0;
-            touched[touchedCount++] = doc;
-          }
-          score[doc] =
-            (score[doc] as number) + idf * (weights[i] as number) * only.quality * word.scale;
-          covered[doc] = (covered[doc] as number) + (bodyOnly[i] ? partial : full);
-        }
-        continue;
+    // Adds a word's share to an entry's score and coverage, starting the entry at zero the first
+    // time this query reaches it.
+    const credit = (doc: number, value: number, cover: number) => {
+      if (seen[doc] !== round) {
+        seen[doc] = round;
+        score[doc] = 0;
+        covered[doc] = 0;
+        touched[touchedCount++] = doc;
       }
-      // A word counts once per entry, by its best expansion there.
+      score[doc] = (score[doc] as number) + value;
+      covered[doc] = (covered[doc] as number) + cover;
+    };
+    for (const word of resolved) {
+      const full = word.idf;
+      const partial = word.idf * bodyCoverage;
+      // A word counts once per entry, by its best expansion there. A word with one expansion (one
+      // the index knows, the usual case) is in each entry's postings once: credited as it is met.
+      const direct = word.expansions.length === 1;
       const wordRound = ++this.wordGeneration;
       let docCount = 0;
       for (const { term, quality } of word.expansions) {
         const t = postings.id(term);
         if (t === undefined) continue;
         const idf = postings.idfOf(t);
-        const full = word.idf;
-        const partial = word.idf * bodyCoverage;
         for (let i = postings.from(t), end = postings.to(t); i < end; i++) {
           const doc = docs[i] as number;
           const value = idf * (weights[i] as number) * quality * word.scale;
-          if (wordSeen[doc] !== wordRound) {
+          const cover = bodyOnly[i] ? partial : full;
+          if (direct) {
+            credit(doc, value, cover);
+          } else if (wordSeen[doc] !== wordRound) {
             wordSeen[doc] = wordRound;
             wordBest[doc] = value;
-            wordCover[doc] = bodyOnly[i] ? partial : full;
+            wordCover[doc] = cover;
             wordDocs[docCount++] = doc;
           } else if (value > (wordBest[doc] as number)) {
             wordBest[doc] = value;
-            wordCover[doc] = bodyOnly[i] ? partial : full;
+            wordCover[doc] = cover;
           }
         }
       }
       for (let i = 0; i < docCount; i++) {
         const doc = wordDocs[i] as number;
-        if (seen[doc] !== round) {
-          seen[doc] = round;
-          score[doc] = 0;
-          covered[doc] = 0;
-          touched[touchedCount++] = doc;
-        }
-        score[doc] = (score[doc] as number) + (wordBest[doc] as number);
-        covered[doc] = (covered[doc] as number) + (wordCover[doc] as number);
+        credit(doc, wordBest[doc] as number, wordCover[doc] as number);
       }
     }
     for (let i = 0; i + 1 < resolved.length; i++) {
