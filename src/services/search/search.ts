@@ -319,20 +319,16 @@ function nameKey(kws: readonly Keyword[]): string {
   return kws.map((k) => k.stem).join(" ");
 }
 
-/** An entry in the running for the answer. */
-/** The best hits of a query so far, best first, as parallel arrays (see `Search.topList`). */
+/**
+ * The entries in the running for the answer, best first, as parallel arrays of numbers (see
+ * `Search.topList`): no object per entry, so a question allocates only for the hits it returns.
+ */
 interface TopList {
   docs: Int32Array;
   scores: Float64Array;
   coverages: Float64Array;
-}
-
-interface Ranked {
-  doc: number;
-  score: number;
-  coverage: number;
   /** How closely its nearest name or phrasing says the question (an F1; set by the re-ranking). */
-  phrase: number;
+  phrases: Float64Array;
 }
 
 /** Known off-topic questions, indexed like the entries: term → questions, and each one's weight. */
@@ -817,22 +813,12 @@ export class Search {
       best.coverages[at] = coverage;
       kept++;
     }
-    const ranked: Ranked[] = [];
-    for (let k = 0; k < kept; k++) {
-      ranked.push({
-        doc: best.docs[k] as number,
-        score: best.scores[k] as number,
-        coverage: best.coverages[k] as number,
-        phrase: 0,
-      });
-    }
-    this.rerank(ranked, resolved, totalIdf);
-    ranked.length = Math.min(ranked.length, Math.max(limit, 1));
-    const top = ranked[0];
+    best.phrases.fill(0, 0, kept);
+    this.rerank(best, kept, resolved, totalIdf);
     const knownIdf = resolved.reduce((sum, r) => sum + (r.expansions.length > 0 ? r.idf : 0), 0);
     const signals: SearchSignals = {
-      score: top?.score ?? 0,
-      coverage: Math.min(1, top?.coverage ?? 0),
+      score: kept > 0 ? (best.scores[0] as number) : 0,
+      coverage: Math.min(1, kept > 0 ? (best.coverages[0] as number) : 0),
       known: knownIdf / totalIdf,
       task: asksForATask(query),
       anchor: resolved.reduce((best, r) => {
@@ -846,20 +832,22 @@ export class Search {
     const { longQuestionWords, longQuestionExponent } = this.tuning;
     const lengthBoost = Math.max(1, unique.length / longQuestionWords) ** longQuestionExponent;
     const answered =
-      top !== undefined &&
+      kept > 0 &&
       this.confident({ ...signals, score: signals.score * lengthBoost }) &&
-      !this.likeOffTopic(signals.offTopic, top.phrase);
-    const hits = ranked.slice(0, limit).map(({ doc, score }) => {
+      !this.likeOffTopic(signals.offTopic, best.phrases[0] as number);
+    const hits: SearchHit[] = [];
+    for (let k = 0; k < Math.min(kept, limit); k++) {
+      const doc = best.docs[k] as number;
       const entry = this.docs[doc] as Entry;
-      return {
+      hits.push({
         id: entry.id,
         kind: entry.kind,
         title: entry.title,
         text: this.texts[doc] as string,
-        score: Math.round(score * 1000) / 1000,
+        score: Math.round((best.scores[k] as number) * 1000) / 1000,
         entry,
-      };
-    });
+      });
+    }
     const { minSuggestScore, suggestShare } = this.tuning;
     const floor = Math.max(minSuggestScore, (hits[0]?.score ?? 0) * suggestShare);
     const suggestions = answered ? [] : hits.filter((hit) => hit.score >= floor);
@@ -870,9 +858,14 @@ export class Search {
    * Re-ranks the best entries by their best single phrasing: a question that says most of one
    * phrasing ("do I need a cover letter") beats an entry that shares scattered words with it.
    */
-  private rerank(ranked: Ranked[], resolved: readonly ResolvedWord[], totalIdf: number): void {
+  private rerank(
+    best: TopList,
+    kept: number,
+    resolved: readonly ResolvedWord[],
+    totalIdf: number,
+  ): void {
     const weight = this.tuning.phrasingWeight;
-    if (weight <= 0 || ranked.length === 0) return;
+    if (weight <= 0 || kept === 0) return;
     // Each query term (by number) with the weight of the word it came from; 0 for the terms not
     // said, which add nothing below (a said term's weight is always above 0).
     const { said } = this.buffers();
@@ -887,9 +880,10 @@ export class Search {
       }
     }
     const { byDoc, starts, terms, totals } = this.phrasings;
-    for (const hit of ranked) {
-      let best = 0;
-      for (let p = byDoc[hit.doc] as number; p < (byDoc[hit.doc + 1] as number); p++) {
+    for (let h = 0; h < kept; h++) {
+      const doc = best.docs[h] as number;
+      let nearest = 0;
+      for (let p = byDoc[doc] as number; p < (byDoc[doc + 1] as number); p++) {
         const phraseIdf = totals[p] as number;
         let matched = 0;
         for (let k = starts[p] as number; k < (starts[p + 1] as number); k++) {
@@ -899,13 +893,34 @@ export class Search {
         if (phraseIdf === 0 || matched === 0) continue;
         const precision = matched / phraseIdf;
         const recall = Math.min(1, matched / totalIdf);
-        best = Math.max(best, (2 * precision * recall) / (precision + recall));
+        nearest = Math.max(nearest, (2 * precision * recall) / (precision + recall));
       }
-      hit.phrase = best;
-      hit.score = (1 - weight) * hit.score + weight * best;
+      best.phrases[h] = nearest;
+      best.scores[h] = (1 - weight) * (best.scores[h] as number) + weight * nearest;
     }
     for (const t of saidTerms) said[t] = 0;
-    ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    // Best first again, ties in entry order: an insertion sort of the few kept, in place.
+    const { docs, scores, coverages, phrases } = best;
+    for (let k = 1; k < kept; k++) {
+      const doc = docs[k] as number;
+      const score = scores[k] as number;
+      const coverage = coverages[k] as number;
+      const phrase = phrases[k] as number;
+      let at = k;
+      while (at > 0) {
+        const prev = scores[at - 1] as number;
+        if (prev > score || (prev === score && (docs[at - 1] as number) < doc)) break;
+        docs[at] = docs[at - 1] as number;
+        scores[at] = prev;
+        coverages[at] = coverages[at - 1] as number;
+        phrases[at] = phrases[at - 1] as number;
+        at--;
+      }
+      docs[at] = doc;
+      scores[at] = score;
+      coverages[at] = coverage;
+      phrases[at] = phrase;
+    }
   }
 
   /** The known off-topic questions by their words, weighed as questions' words are. */
@@ -1009,6 +1024,7 @@ export class Search {
         docs: new Int32Array(keep),
         scores: new Float64Array(keep),
         coverages: new Float64Array(keep),
+        phrases: new Float64Array(keep),
       };
     }
     return this.top;

@@ -149,6 +149,18 @@ describe("search over a small knowledge base", () => {
   it("gives the full text a user is shown", () => {
     expect(search.search("leakage").hits[0]?.text).toBe("Answer to What is data leakage?");
   });
+  it("lists entries that answer a question equally well in the knowledge base's order", () => {
+    // Three entries that say the same: equal scores before and after re-ranking by phrasing.
+    const twin = (id: string) =>
+      faq(id, "How do I negotiate an offer?", ["negotiating a return offer"]);
+    const ids = ["b-offer", "c-offer", "a-offer"];
+    const forward = createSearch(new KnowledgeBase(ids.map(twin)));
+    const backward = createSearch(new KnowledgeBase([...ids].reverse().map(twin)));
+    const ranked = (s: Search) => s.search("how do i negotiate my offer").hits;
+    expect(new Set(ranked(forward).map((h) => h.score)).size).toBe(1);
+    expect(ranked(forward).map((h) => h.id)).toEqual(ids);
+    expect(ranked(backward).map((h) => h.id)).toEqual([...ids].reverse());
+  });
 });
 
 describe("synonyms", () => {
