@@ -727,6 +727,7 @@ export class Search {
     };
     for (const word of resolved) {
       const full = word.idf;
+      const scale = word.scale;
       const partial = word.idf * bodyCoverage;
       // A word counts once per entry, by its best expansion there. A word with one expansion (one
       // the index knows, the usual case) is in each entry's postings once: credited as it is met.
@@ -739,7 +740,7 @@ export class Search {
         const idf = postings.idfOf(t);
         for (let i = postings.from(t), end = postings.to(t); i < end; i++) {
           const doc = docs[i] as number;
-          const value = idf * (weights[i] as number) * quality * word.scale;
+          const value = idf * (weights[i] as number) * quality * scale;
           const cover = bodyOnly[i] ? partial : full;
           if (direct) {
             credit(doc, value, cover);
