@@ -529,26 +529,28 @@ function table(rounds: Round[]): string {
     "",
     `${fixed(median(rounds.map((r) => r.appStartupMs / r.bareStartupMs)), 2)} of bare`,
   ]);
-  rows.push([
+  // Memory rows: app / bare S0, in the RSS column.
+  const rssRow = (label: string, app: (r: Round) => number, bare: (r: Round) => number) =>
+    rows.push([
+      label,
+      "",
+      "",
+      "",
+      "",
+      `${fixed(median(rounds.map(app)))} / ${fixed(median(rounds.map(bare)))}`,
+      "",
+      "",
+    ]);
+  rssRow(
     "RSS 1 s after start-up MB (app / bare S0)",
-    "",
-    "",
-    "",
-    "",
-    `${fixed(median(rounds.map((r) => r.appStartMb)))} / ${fixed(median(rounds.map((r) => r.bareStartMb)))}`,
-    "",
-    "",
-  ]);
-  rows.push([
+    (r) => r.appStartMb,
+    (r) => r.bareStartMb,
+  );
+  rssRow(
     `RSS idle MB, ${SETTLE_MS / 1000} s after start-up (app / bare S0)`,
-    "",
-    "",
-    "",
-    "",
-    `${fixed(median(rounds.map((r) => r.appIdleMb)))} / ${fixed(median(rounds.map((r) => r.bareIdleMb)))}`,
-    "",
-    "",
-  ]);
+    (r) => r.appIdleMb,
+    (r) => r.bareIdleMb,
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(" | ")} |`;

@@ -331,6 +331,35 @@ interface TopList {
   phrases: Float64Array;
 }
 
+/**
+ * Puts an entry into the first `count` places of a top list (best first, ties in entry order),
+ * moving those after it down one: the list then holds `count + 1`.
+ */
+function placeInTopList(
+  list: TopList,
+  count: number,
+  doc: number,
+  score: number,
+  coverage: number,
+  phrase: number,
+): void {
+  const { docs, scores, coverages, phrases } = list;
+  let at = count;
+  while (at > 0) {
+    const prev = scores[at - 1] as number;
+    if (prev > score || (prev === score && (docs[at - 1] as number) < doc)) break;
+    docs[at] = docs[at - 1] as number;
+    scores[at] = prev;
+    coverages[at] = coverages[at - 1] as number;
+    phrases[at] = phrases[at - 1] as number;
+    at--;
+  }
+  docs[at] = doc;
+  scores[at] = score;
+  coverages[at] = coverage;
+  phrases[at] = phrase;
+}
+
 /** Known off-topic questions, indexed like the entries: term → questions, and each one's weight. */
 interface OffTopicIndex {
   questions: Map<string, number[]>;
@@ -800,21 +829,8 @@ export class Search {
         if (value < last || (value === last && doc > (best.docs[keep - 1] as number))) continue;
         kept--;
       }
-      let at = kept;
-      while (at > 0) {
-        const prev = best.scores[at - 1] as number;
-        if (prev > value || (prev === value && (best.docs[at - 1] as number) < doc)) break;
-        best.docs[at] = best.docs[at - 1] as number;
-        best.scores[at] = prev;
-        best.coverages[at] = best.coverages[at - 1] as number;
-        at--;
-      }
-      best.docs[at] = doc;
-      best.scores[at] = value;
-      best.coverages[at] = coverage;
-      kept++;
+      placeInTopList(best, kept++, doc, value, coverage, 0);
     }
-    best.phrases.fill(0, 0, kept);
     this.rerank(best, kept, resolved, totalIdf);
     const knownIdf = resolved.reduce((sum, r) => sum + (r.expansions.length > 0 ? r.idf : 0), 0);
     const signals: SearchSignals = {
@@ -900,27 +916,16 @@ export class Search {
       best.scores[h] = (1 - weight) * (best.scores[h] as number) + weight * nearest;
     }
     for (const t of saidTerms) said[t] = 0;
-    // Best first again, ties in entry order: an insertion sort of the few kept, in place.
-    const { docs, scores, coverages, phrases } = best;
+    // Best first again: an insertion sort of the few kept, in place.
     for (let k = 1; k < kept; k++) {
-      const doc = docs[k] as number;
-      const score = scores[k] as number;
-      const coverage = coverages[k] as number;
-      const phrase = phrases[k] as number;
-      let at = k;
-      while (at > 0) {
-        const prev = scores[at - 1] as number;
-        if (prev > score || (prev === score && (docs[at - 1] as number) < doc)) break;
-        docs[at] = docs[at - 1] as number;
-        scores[at] = prev;
-        coverages[at] = coverages[at - 1] as number;
-        phrases[at] = phrases[at - 1] as number;
-        at--;
-      }
-      docs[at] = doc;
-      scores[at] = score;
-      coverages[at] = coverage;
-      phrases[at] = phrase;
+      placeInTopList(
+        best,
+        k,
+        best.docs[k] as number,
+        best.scores[k] as number,
+        best.coverages[k] as number,
+        best.phrases[k] as number,
+      );
     }
   }
 
