@@ -720,17 +720,25 @@ export class Search {
     const limit = options.limit ?? 3;
     const kinds = options.kinds ? kindMask(options.kinds) : ANSWER_MASK;
     const queryWords = this.keywordsOf(query);
-    // A word said twice ("f1 score" → "f1 score score") counts once.
-    const unique = queryWords.filter(
-      (kw, i) => queryWords.findIndex((k) => k.stem === kw.stem) === i,
-    );
-    const resolved = unique.map((kw) => {
-      const word = this.resolve(kw.word, kw.stem);
-      if (!kw.of) return word;
-      const share = kw.of ** -this.tuning.conceptExponent;
-      return { ...word, idf: word.idf * share, scale: word.scale * share };
-    });
-    const totalIdf = resolved.reduce((sum, r) => sum + r.idf, 0);
+    // A word said twice ("f1 score" → "f1 score score") counts once. Plain loops, each array
+    // filled by push: arrays made by map/filter came in two element kinds, and V8's optimized
+    // search kept bailing out on the one it had not seen.
+    const unique: Keyword[] = [];
+    const resolved: ResolvedWord[] = [];
+    let totalIdf = 0;
+    let knownIdf = 0;
+    for (const kw of queryWords) {
+      if (unique.some((k) => k.stem === kw.stem)) continue;
+      unique.push(kw);
+      let word = this.resolve(kw.word, kw.stem);
+      if (kw.of) {
+        const share = kw.of ** -this.tuning.conceptExponent;
+        word = { idf: word.idf * share, scale: word.scale * share, expansions: word.expansions };
+      }
+      resolved.push(word);
+      totalIdf += word.idf;
+      if (word.expansions.length > 0) knownIdf += word.idf;
+    }
     if (totalIdf === 0) return { answered: false, hits: [], signals: NO_SIGNALS, suggestions: [] };
 
     // Scores live in arrays reused across queries (search is synchronous): no per-query maps, so
@@ -832,7 +840,6 @@ export class Search {
       placeInTopList(best, kept++, doc, value, coverage, 0);
     }
     this.rerank(best, kept, resolved, totalIdf);
-    const knownIdf = resolved.reduce((sum, r) => sum + (r.expansions.length > 0 ? r.idf : 0), 0);
     const signals: SearchSignals = {
       score: kept > 0 ? (best.scores[0] as number) : 0,
       coverage: Math.min(1, kept > 0 ? (best.coverages[0] as number) : 0),
