@@ -780,7 +780,17 @@ export class Search {
           const value = idf * (weights[i] as number) * quality * scale;
           const cover = bodyOnly[i] ? partial : full;
           if (direct) {
-            credit(doc, value, cover);
+            // credit(doc, value, cover), written out: V8 did not inline this call, and passing
+            // the two numbers boxed each of them.
+            if (seen[doc] !== round) {
+              seen[doc] = round;
+              score[doc] = value;
+              covered[doc] = cover;
+              touched[touchedCount++] = doc;
+            } else {
+              score[doc] = (score[doc] as number) + value;
+              covered[doc] = (covered[doc] as number) + cover;
+            }
           } else if (wordSeen[doc] !== wordRound) {
             wordSeen[doc] = wordRound;
             wordBest[doc] = value;
