@@ -228,6 +228,14 @@ const ERROR_TRACE = /\b[A-Z]\w*(?:Error|Exception):|Traceback \(most recent call
 const PASTED_ERROR = /\bhere'?s the (?:traceback|stack ?trace|error)\b/;
 
 /**
+ * A word every pattern above needs (each one's verb, its noun, "wrong", "memory", "find", "here",
+ * "error"…): a message with none of them, as most questions are, is no task, and is not split
+ * into clauses and tried against each pattern in turn.
+ */
+const TASK_WORD =
+  /\b(?:write|rewrite|build|make|create|generate|draw|summari[sz]e|translate|fix|debug|solve|calculate|compute|set|book|code|implement|diagnose|finish|complete|proofread|grade|train|run|send|paste|hw|homework|assignment|exam|quiz|test|problem|pset|midterm|cheat|answer|wrong|memory|find|here)|error|exception|traceback/;
+
+/**
  * True when a message asks the bot to do something (write, fix, solve…) or pastes an error,
  * rather than asking a question it could answer.
  *
@@ -236,6 +244,7 @@ const PASTED_ERROR = /\bhere'?s the (?:traceback|stack ?trace|error)\b/;
  * asksForATask("how do i write a cover letter"); // false
  */
 export function asksForATask(text: string): boolean {
+  if (!TASK_WORD.test(text.toLowerCase())) return false;
   const plain = text.trim().toLowerCase().replace(/\s+/g, " ");
   // Each clause on its own: "i think i have anxiety, can u diagnose me" ends with a request.
   const clauses = plain.split(/[.,;:!?]\s*/);
