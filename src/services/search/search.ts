@@ -390,43 +390,53 @@ interface ResolvedWord {
 
 /**
  * Every entry's names and phrasings as term numbers, laid out flat as the postings are: entry d's
- * phrasings are numbers `byDoc[d]` up to `byDoc[d + 1]`; phrasing p's terms are `terms[starts[p]]`
- * up to `terms[starts[p + 1]]` (-1 for a term no entry has), and `totals[p]` is the sum of their
- * IDFs. Worked out when the index is built, so re-ranking reads numbers, not a map per word.
+ * phrasings' terms are `terms[termsOf[d]]` up to `terms[termsOf[d + 1]]`, one phrasing after
+ * another, each one's last term stored as its bitwise NOT (`~t`, below zero), so one loop reads
+ * an entry's phrasings with no loop per phrasing. Entry d's phrasings are numbered from
+ * `phrasingsOf[d]`, and `totals[p]` is the sum of phrasing p's IDFs. Terms no entry has (they add
+ * nothing) and phrasings left with none are not kept. Worked out when the index is built, so
+ * re-ranking reads numbers, not a map per word.
  */
 interface PhrasingIndex {
-  byDoc: Int32Array;
-  starts: Int32Array;
+  termsOf: Int32Array;
+  phrasingsOf: Int32Array;
   terms: Int32Array;
   totals: Float64Array;
 }
 
 const NO_PHRASINGS: PhrasingIndex = {
-  byDoc: new Int32Array(1),
-  starts: new Int32Array(1),
+  termsOf: new Int32Array(1),
+  phrasingsOf: new Int32Array(1),
   terms: new Int32Array(0),
   totals: new Float64Array(0),
 };
 
 /** Lays out each entry's phrasings (each as its distinct terms) as a `PhrasingIndex`. */
 function indexPhrasings(phrasings: readonly string[][][], postings: Postings): PhrasingIndex {
-  const all = phrasings.flat();
-  const byDoc = new Int32Array(phrasings.length + 1);
+  const termsOf = new Int32Array(phrasings.length + 1);
+  const phrasingsOf = new Int32Array(phrasings.length + 1);
+  const terms: number[] = [];
+  const totals: number[] = [];
   phrasings.forEach((ofEntry, doc) => {
-    byDoc[doc + 1] = (byDoc[doc] as number) + ofEntry.length;
+    for (const phrase of ofEntry) {
+      const known = phrase.flatMap((term) => postings.id(term) ?? []);
+      if (known.length === 0) continue;
+      // Summed term by term in order, as re-ranking did per question, so scores are the same.
+      let total = 0;
+      for (const t of known) total += postings.idfOf(t);
+      totals.push(total);
+      known[known.length - 1] = ~(known.at(-1) as number);
+      terms.push(...known);
+    }
+    termsOf[doc + 1] = terms.length;
+    phrasingsOf[doc + 1] = totals.length;
   });
-  const starts = new Int32Array(all.length + 1);
-  all.forEach((phrase, p) => {
-    starts[p + 1] = (starts[p] as number) + phrase.length;
-  });
-  const terms = Int32Array.from(all.flat(), (term) => postings.id(term) ?? -1);
-  // Summed term by term in order, as re-ranking did per question, so scores are the same.
-  const totals = Float64Array.from(all, (phrase) => {
-    let total = 0;
-    for (const term of phrase) total += postings.idf(term) ?? 0;
-    return total;
-  });
-  return { byDoc, starts, terms, totals };
+  return {
+    termsOf,
+    phrasingsOf,
+    terms: Int32Array.from(terms),
+    totals: Float64Array.from(totals),
+  };
 }
 
 /**
@@ -913,21 +923,27 @@ export class Search {
         saidTerms.push(t);
       }
     }
-    const { byDoc, starts, terms, totals } = this.phrasings;
+    const { termsOf, phrasingsOf, terms, totals } = this.phrasings;
     for (let h = 0; h < kept; h++) {
       const doc = best.docs[h] as number;
       let nearest = 0;
-      for (let p = byDoc[doc] as number; p < (byDoc[doc + 1] as number); p++) {
-        const phraseIdf = totals[p] as number;
-        let matched = 0;
-        for (let k = starts[p] as number; k < (starts[p + 1] as number); k++) {
-          const t = terms[k] as number;
-          if (t >= 0) matched += said[t] as number;
+      let p = phrasingsOf[doc] as number;
+      let matched = 0;
+      for (let k = termsOf[doc] as number, end = termsOf[doc + 1] as number; k < end; k++) {
+        const t = terms[k] as number;
+        if (t >= 0) {
+          matched += said[t] as number;
+          continue;
         }
-        if (phraseIdf === 0 || matched === 0) continue;
-        const precision = matched / phraseIdf;
-        const recall = Math.min(1, matched / totalIdf);
-        nearest = Math.max(nearest, (2 * precision * recall) / (precision + recall));
+        // The phrasing's last term: its F1 against the question.
+        matched += said[~t] as number;
+        const phraseIdf = totals[p++] as number;
+        if (matched !== 0) {
+          const precision = matched / phraseIdf;
+          const recall = Math.min(1, matched / totalIdf);
+          nearest = Math.max(nearest, (2 * precision * recall) / (precision + recall));
+          matched = 0;
+        }
       }
       best.phrases[h] = nearest;
       best.scores[h] = (1 - weight) * (best.scores[h] as number) + weight * nearest;
