@@ -385,7 +385,8 @@ interface ResolvedWord {
   idf: number;
   /** How much an everyday word's matches count (1 for a word at home in the knowledge base). */
   scale: number;
-  expansions: Array<{ term: string; quality: number }>;
+  /** Each index term it stands for, how well it matches, and its number (-1: no entry has it). */
+  expansions: Array<{ term: string; quality: number; id: number }>;
 }
 
 /**
@@ -781,9 +782,8 @@ export class Search {
       const direct = word.expansions.length === 1;
       const wordRound = ++this.wordGeneration;
       let docCount = 0;
-      for (const { term, quality } of word.expansions) {
-        const t = postings.id(term);
-        if (t === undefined) continue;
+      for (const { id: t, quality } of word.expansions) {
+        if (t < 0) continue;
         const idf = postings.idfOf(t);
         for (let i = postings.from(t), end = postings.to(t); i < end; i++) {
           const doc = docs[i] as number;
@@ -915,9 +915,8 @@ export class Search {
     const { said } = this.buffers();
     const saidTerms: number[] = [];
     for (const word of resolved) {
-      for (const { term, quality } of word.expansions) {
-        const t = this.postings.id(term);
-        if (t === undefined) continue;
+      for (const { id: t, quality } of word.expansions) {
+        if (t < 0) continue;
         // What a phrasing's term can contribute: no more than its own IDF.
         said[t] = Math.max(said[t] as number, Math.min(this.postings.idfOf(t), word.idf * quality));
         saidTerms.push(t);
@@ -1100,12 +1099,13 @@ export class Search {
 
   /** Maps a query word to index terms: its stem when known, else its nearest vocabulary words. */
   private resolve(word: string, wordStem: string): ResolvedWord {
-    if (this.postings.has(wordStem)) {
+    const id = this.postings.id(wordStem);
+    if (id !== undefined) {
       const scale = this.everydayScale(wordStem);
       return {
-        idf: (this.postings.idf(wordStem) ?? this.maxIdf) * scale,
+        idf: this.postings.idfOf(id) * scale,
         scale,
-        expansions: [{ term: wordStem, quality: 1 }],
+        expansions: [{ term: wordStem, quality: 1, id }],
       };
     }
     // Words under 5 letters are not corrected: "rain" is one letter from "train" and "main". Nor
@@ -1202,7 +1202,7 @@ export class Search {
       if (quality > (best.get(term) ?? 0)) best.set(term, quality);
     }
     return [...best]
-      .map(([term, quality]) => ({ term, quality }))
+      .map(([term, quality]) => ({ term, quality, id: this.postings.id(term) ?? -1 }))
       .sort((a, b) => b.quality - a.quality)
       .slice(0, 3);
   }
