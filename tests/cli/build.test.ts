@@ -100,6 +100,56 @@ describe("npm run build: the compiled app in dist/", () => {
     }
   }, 30_000);
 
+  it("reads an organizer's knowledge base (KB_DIR) with the YAML parser, and names what is wrong in one", async () => {
+    // The parser is a chunk of its own, loaded only when a file is parsed: the bundled knowledge
+    // base comes from its checked snapshot, an organizer's folder from YAML at start-up.
+    const { mkdir, writeFile } = await import("node:fs/promises");
+    const kb = path.join(dir, "kb-ok");
+    await mkdir(kb, { recursive: true });
+    await writeFile(
+      path.join(kb, "club.yml"),
+      `faq:
+  - id: club-mock-night
+    title: When is our club's mock interview night?
+    phrasings: [club mock interview night, when is mock night]
+    answer: Thursdays at 7 pm in the library, room 204.
+    tags: [club]
+`,
+    );
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const app = runBuilt(
+      {
+        SLACK_BOT_TOKEN: "xoxb-built",
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        STORE_URL: "memory://",
+        KB_DIR: kb,
+      },
+      dir,
+    );
+    try {
+      await waitForLine(app, /InternPrep is running \(HTTP\)/);
+      const ack = await sendCommand(base, "/prep", "when is the club mock interview night", {
+        responseUrl: slack.responseUrl("built-kb"),
+      });
+      expect(JSON.stringify(ackReply(ack)?.blocks)).toContain("Thursdays at 7 pm");
+    } finally {
+      expect(await stop(app)).toBe(0);
+    }
+
+    const broken = path.join(dir, "kb-broken");
+    await mkdir(broken, { recursive: true });
+    await writeFile(path.join(broken, "club.yml"), "faq: [unclosed\n");
+    const refused = runBuilt(
+      { SLACK_BOT_TOKEN: "xoxb-built", SLACK_SIGNING_SECRET: SIGNING_SECRET, KB_DIR: broken },
+      dir,
+    );
+    expect(await refused.exited).toBe(1);
+    expect(refused.output.join("\n")).toMatch(/club\.yml: \(file\): \(yaml\): /);
+  }, 30_000);
+
   it("still logs the Web API calls' bodies and results, tokens redacted, at LOG_LEVEL=debug", async () => {
     // The bundle builds these lines only at debug level (src/cli/build-plugins.ts): there they
     // must read as the client wrote them.

@@ -76,6 +76,17 @@ function fieldPath(issuePath: readonly PropertyKey[]): string {
 /** The YAML parser, loaded only when a file is parsed (start-up from the snapshot needs none). */
 let yaml: typeof import("yaml") | undefined;
 
+/**
+ * Loads the YAML parser. In the compiled app (dist/) the package, CommonJS, is a chunk of its own
+ * whose exports all come as its default export; run from source, Node gives them by name.
+ */
+async function loadYaml(): Promise<typeof import("yaml")> {
+  const loaded = (await import("yaml")) as typeof import("yaml") & {
+    default?: typeof import("yaml");
+  };
+  return typeof loaded.parse === "function" ? loaded : (loaded.default as typeof import("yaml"));
+}
+
 /** Parses one file into entries, collecting problems instead of stopping at the first. */
 function parseFile(
   file: string,
@@ -332,7 +343,7 @@ async function collectDir(dir: string, into: Collected): Promise<void> {
   }
   const inThisDir = new Map<string, string>();
   const synonymsInThisDir = new Map<string, string>();
-  if (files.length > 0) yaml ??= await import("yaml");
+  if (files.length > 0) yaml ??= await loadYaml();
   for (const absolute of files) {
     const file = path.relative(process.cwd(), absolute) || absolute;
     const groups: SynonymGroup[] = [];
