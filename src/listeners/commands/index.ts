@@ -35,15 +35,21 @@ function replies(
   ack: AckFn<string | RespondArguments>,
   respond: RespondFn,
   timers: Timers,
-): { ack: () => Promise<void>; respond: RespondFn; settle: () => Promise<void> } {
+): {
+  ack: () => Promise<void>;
+  respond: RespondFn;
+  armDeadline: () => void;
+  settle: () => Promise<void>;
+} {
+  const arrived = timers.now();
   let acked = false;
+  let deadline: { cancel(): void } | undefined;
   const ackEmpty = async () => {
     if (acked) return;
     acked = true;
-    deadline.cancel();
+    deadline?.cancel();
     await ack();
   };
-  const deadline = timers.setTimeout(() => void ackEmpty(), ACK_DEADLINE_MS);
   return {
     ack: ackEmpty,
     async respond(message) {
@@ -51,7 +57,7 @@ function replies(
       const ephemeral = (args.response_type ?? "ephemeral") === "ephemeral";
       if (!acked && ephemeral && !args.replace_original && !args.delete_original) {
         acked = true;
-        deadline.cancel();
+        deadline?.cancel();
         const { replace_original: _r, delete_original: _d, ...reply } = args;
         await ack({ ...reply, response_type: "ephemeral" });
         // No response_url call was made: one shared empty response says so (bodiless, so nobody
@@ -60,6 +66,16 @@ function replies(
       }
       await ackEmpty();
       return respond(args);
+    },
+    /**
+     * Once the handler has run up to its first wait: the deadline, counted from the command's
+     * arrival, unless the reply already went in the ack, as most do (then no timer is set and
+     * cleared for the command).
+     */
+    armDeadline() {
+      if (acked || deadline) return;
+      const left = ACK_DEADLINE_MS - (timers.now() - arrived);
+      deadline = timers.setTimeout(() => void ackEmpty(), Math.max(0, left));
     },
     /** After the handler: acknowledges a command that got no reply at all. */
     settle: ackEmpty,
@@ -114,7 +130,9 @@ export function registerCommands(
       // Decoded in place, once: the parsed body is this request's own, and a copy of it (a
       // dictionary object, as querystring makes it) cost more than the rest of routing.
       args.command.text = decodeSlackText(args.command.text);
-      await handler({ ...args, ack: reply.ack, respond: reply.respond });
+      const handled = handler({ ...args, ack: reply.ack, respond: reply.respond });
+      reply.armDeadline();
+      await handled;
     } catch (error) {
       await apologizeWith(reply.respond, args.logger, error, command.name);
     } finally {
