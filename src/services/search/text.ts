@@ -230,7 +230,8 @@ const PASTED_ERROR = /\bhere'?s the (?:traceback|stack ?trace|error)\b/;
 /**
  * A word every pattern above needs (each one's verb, its noun, "wrong", "memory", "find", "here",
  * "error"…): a message with none of them, as most questions are, is no task, and is not split
- * into clauses and tried against each pattern in turn.
+ * into clauses and tried against each pattern in turn. A pattern given a new word needs it here
+ * too, or it never sees the messages that have it.
  */
 const TASK_WORD =
   /\b(?:write|rewrite|build|make|create|generate|draw|summari[sz]e|translate|fix|debug|solve|calculate|compute|set|book|code|implement|diagnose|finish|complete|proofread|grade|train|run|send|paste|hw|homework|assignment|exam|quiz|test|problem|pset|midterm|cheat|answer|wrong|memory|find|here)|error|exception|traceback/;
