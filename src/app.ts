@@ -60,7 +60,7 @@ try {
   // Then, where `npm start` allows it (--expose-gc), a full garbage collection returns what
   // loading and indexing left behind (heap ~24 → ~17 MB, a ~14 ms pause), and a second one 6 s
   // later, with next to nothing allocated in between, also gives back the young generation that
-  // start-up grew (RSS ~120 → ~85 MB at rest, a ~25 ms pause).
+  // start-up grew (RSS ~100 → ~85 MB at rest, a ~25 ms pause).
   setImmediate(() => {
     services.search
       .prepare()
