@@ -8,10 +8,11 @@ import {
 } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import { Admission } from "./admission.ts";
+import { messageJson } from "./blocks/json.ts";
 import type { Config } from "./config.ts";
 import { AppError, ErrorCode } from "./errors.ts";
 import { registerActions } from "./listeners/actions/index.ts";
-import { registerCommands } from "./listeners/commands/index.ts";
+import { type AckBody, registerCommands } from "./listeners/commands/index.ts";
 import { registerEvents } from "./listeners/events/index.ts";
 import { HomePublisher, realTimers, type Timers } from "./listeners/home.ts";
 import {
@@ -74,6 +75,18 @@ function refuseFutureRequests(listener: RequestListener, logger: () => Logger): 
       res.end();
       return;
     }
+    listener(req, res);
+  };
+}
+
+/**
+ * Labels the response to every Slack request (a POST) as JSON before Bolt writes it. A reply in an
+ * ack is JSON text already written (src/blocks/json.ts), which Bolt sends as it is but unlabelled,
+ * and Slack reads a reply as JSON only when it is labelled so; an empty ack is still empty.
+ */
+function jsonReplies(listener: RequestListener): RequestListener {
+  return (req, res) => {
+    if (req.method === "POST") res.setHeader("content-type", "application/json");
     listener(req, res);
   };
 }
@@ -170,7 +183,7 @@ export function createSlackApp(
     });
     // A flood of requests waits its turn instead of being acked faster than it is answered.
     receiver.requestListener = refuseFutureRequests(
-      admission.admitting(receiver.requestListener),
+      admission.admitting(jsonReplies(receiver.requestListener)),
       () => app.logger,
     );
     // Many workspaces: Bolt authorizes each request with the receiver's installer.
@@ -223,7 +236,10 @@ export function createSlackApp(
   // name (commands/index.ts), clicks by action_id (listeners/actions), events by type
   // (listeners/events). Bolt listeners would each run their own middleware chain per request.
   const router = new Router();
-  registerCommands(router, services, organizers, options.timers ?? realTimers);
+  // A reply in an HTTP ack is sent as JSON text written by messageJson (labelled by jsonReplies);
+  // Socket Mode's envelope carries the object itself.
+  const ackBody: AckBody = config.mode === "http" ? messageJson : (reply) => reply;
+  registerCommands(router, services, organizers, options.timers ?? realTimers, ackBody);
   registerActions(router, services, home, organizers);
   registerEvents(router, services, home);
   app.use(router.middleware());

@@ -188,6 +188,18 @@ export function checkboxGroups(
   return out;
 }
 
+/**
+ * Marks blocks a renderer keeps and reuses (the same in every reply that shows them, such as an
+ * entry's answer) by freezing them all the way down: no reply can change them for the next one,
+ * and an HTTP ack writes each one's JSON once (src/blocks/json.ts).
+ */
+export function reused<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) {
+    if (inner !== null && typeof inner === "object") reused(inner);
+  }
+  return Object.freeze(value);
+}
+
 /** A message payload: blocks capped at 50 (a note replaces what is cut) and a text fallback. */
 export interface Message {
   text: string;

@@ -12,6 +12,7 @@ import {
   header,
   type Message,
   message,
+  reused,
   section,
   sections,
   truncate,
@@ -56,12 +57,29 @@ export function renderShared(entry: Entry, sharedBy: string): Message {
   ]);
 }
 
+/**
+ * Each entry's search-result blocks, made once and reused (see `reused` in kit.ts): a question's
+ * results are mostly these, and an HTTP ack then writes them without serializing them again.
+ */
+const resultBlocks = new WeakMap<Entry, { shown: SearchHit; blocks: readonly KnownBlock[] }>();
+
+/** One result: the entry's title and answer, and its share button. */
+function resultOf(hit: SearchHit): readonly KnownBlock[] {
+  const kept = resultBlocks.get(hit.entry);
+  if (kept?.shown.id === hit.id && kept.shown.title === hit.title && kept.shown.text === hit.text)
+    return kept.blocks;
+  const blocks = reused([
+    section(`*${hit.title}*\n${truncate(hit.text, 2800)}`),
+    ...shareRow(hit.id),
+  ]);
+  resultBlocks.set(hit.entry, { shown: { ...hit, score: 0 }, blocks });
+  return blocks;
+}
+
 /** `/prep <query>`: the best results, each with a share button. */
 export function renderSearchResults(query: string, hits: readonly SearchHit[]): Message {
   const blocks: KnownBlock[] = [context(`Results for “${escapeText(truncate(query, 200))}”`)];
-  for (const hit of hits) {
-    blocks.push(section(`*${hit.title}*\n${truncate(hit.text, 2800)}`), ...shareRow(hit.id));
-  }
+  for (const hit of hits) blocks.push(...resultOf(hit));
   return message(
     `Results for "${escapeText(truncate(query, 200))}": ${hits.map((h) => h.title).join("; ")}`,
     blocks,

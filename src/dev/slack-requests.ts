@@ -37,7 +37,12 @@ export async function send(
     body,
   });
   const text = await res.text();
-  return { status: res.status, text, ms: performance.now() - started };
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    text,
+    ms: performance.now() - started,
+  };
 }
 
 /**

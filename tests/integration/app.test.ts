@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { messageProblems } from "../../src/dev/block-kit.ts";
 import {
   blockActions,
   eventCallback,
@@ -9,6 +10,8 @@ import {
 } from "../../src/dev/slack-requests.ts";
 import { BOT_ID, BOT_USER_ID } from "../../src/dev/slack-stand-in.ts";
 import { ACK_DEADLINE_MS } from "../../src/listeners/commands/index.ts";
+import { displayText } from "../../src/services/knowledge-base/knowledge-base.ts";
+import type { Entry } from "../../src/services/knowledge-base/schema.ts";
 import { openStore, type Store } from "../../src/services/storage/store.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { ManualTimers } from "../helpers/manual-timers.ts";
@@ -172,6 +175,19 @@ describe("the Slack app over HTTP", () => {
     expect(allText(gaps.reply)).toMatch(/qwxz blorft zzyzx\?? — asked \*2×\*/i);
   });
 
+  it("sends a question's results in the ack as JSON with every character intact", async () => {
+    const question = 'how early — “really” — should I apply? 🙂 \\ "quoted"';
+    const { ack, reply } = await command("/prep", question);
+    expect(ack.contentType).toBe("application/json");
+    // Written in ASCII (the rest as \u escapes), read back as what was typed and what the entries say.
+    expect(ack.text).toMatch(/^[\x20-\x7e]*$/);
+    expect(blocksOf(reply)[0]?.elements?.[0]?.text).toBe(`Results for “${question}”`);
+    const entry = h.services.kb.get("apply-how-early") as Entry;
+    const shown = blocksOf(reply).map((b) => b.text?.text);
+    expect(shown).toContain(`*${entry.title}*\n${displayText(entry)}`);
+    expect(messageProblems(reply)).toEqual([]);
+  });
+
   it("escapes what a user typed, exactly once", async () => {
     const { reply } = await command("/prep", "<!channel> & <@U123> zzqx");
     // What Slack shows: every text but button values, which carry the question unescaped.
@@ -328,6 +344,8 @@ describe("the Slack app over HTTP", () => {
       const { ack, id } = await command(name, text);
       expect(ack.status).toBe(200);
       expect(ack.text).not.toBe("");
+      // Slack reads the reply as a message only if it is labelled JSON.
+      expect(ack.contentType).toBe("application/json");
       const reply = JSON.parse(ack.text) as Json;
       expect(reply.response_type).toBe("ephemeral");
       expect(String(reply.text).length).toBeGreaterThan(0);

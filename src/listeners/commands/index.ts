@@ -15,6 +15,12 @@ import { decodeSlackText } from "../slack-text.ts";
  */
 export const ACK_DEADLINE_MS = 2000;
 
+/**
+ * How a reply travels in the ack: as JSON text already written (HTTP mode, see src/blocks/json.ts),
+ * or as the object itself (Socket Mode, whose envelope carries it).
+ */
+export type AckBody = (reply: RespondArguments) => string | RespondArguments;
+
 /** What `respond` returns for a reply that travelled in the ack. */
 const NO_CALL = new Response(null, { status: 204 });
 
@@ -35,6 +41,7 @@ function replies(
   ack: AckFn<string | RespondArguments>,
   respond: RespondFn,
   timers: Timers,
+  ackBody: AckBody,
 ): {
   ack: () => Promise<void>;
   respond: RespondFn;
@@ -59,7 +66,7 @@ function replies(
         acked = true;
         deadline?.cancel();
         const { replace_original: _r, delete_original: _d, ...reply } = args;
-        await ack({ ...reply, response_type: "ephemeral" });
+        await ack(ackBody({ ...reply, response_type: "ephemeral" }));
         // No response_url call was made: one shared empty response says so (bodiless, so nobody
         // can consume it; a new one per reply cost ~3% of a quick command).
         return NO_CALL;
@@ -94,6 +101,7 @@ export function registerCommands(
   services: Services,
   organizers: Organizers,
   timers: Timers,
+  ackBody: AckBody,
 ): void {
   const routes = new Map<
     string,
@@ -121,6 +129,7 @@ export function registerCommands(
         args.logger,
       ),
       timers,
+      ackBody,
     );
     try {
       if (command.channelsOnly && isDirectMessage(args.command)) {
