@@ -61,18 +61,20 @@ export function renderShared(entry: Entry, sharedBy: string): Message {
  * Each entry's search-result blocks, made once and reused (see `reused` in kit.ts): a question's
  * results are mostly these, and an HTTP ack then writes them without serializing them again.
  */
-const resultBlocks = new WeakMap<Entry, { shown: SearchHit; blocks: readonly KnownBlock[] }>();
+const resultBlocks = new WeakMap<
+  Entry,
+  { id: string; title: string; text: string; blocks: readonly KnownBlock[] }
+>();
 
 /** One result: the entry's title and answer, and its share button. */
 function resultOf(hit: SearchHit): readonly KnownBlock[] {
   const kept = resultBlocks.get(hit.entry);
-  if (kept?.shown.id === hit.id && kept.shown.title === hit.title && kept.shown.text === hit.text)
-    return kept.blocks;
+  if (kept?.id === hit.id && kept.title === hit.title && kept.text === hit.text) return kept.blocks;
   const blocks = reused([
     section(`*${hit.title}*\n${truncate(hit.text, 2800)}`),
     ...shareRow(hit.id),
   ]);
-  resultBlocks.set(hit.entry, { shown: { ...hit, score: 0 }, blocks });
+  resultBlocks.set(hit.entry, { id: hit.id, title: hit.title, text: hit.text, blocks });
   return blocks;
 }
 

@@ -245,8 +245,9 @@ const TASK_WORD =
  * asksForATask("how do i write a cover letter"); // false
  */
 export function asksForATask(text: string): boolean {
-  if (!TASK_WORD.test(text.toLowerCase())) return false;
-  const plain = text.trim().toLowerCase().replace(/\s+/g, " ");
+  const lower = text.toLowerCase();
+  if (!TASK_WORD.test(lower)) return false;
+  const plain = lower.trim().replace(/\s+/g, " ");
   // Each clause on its own: "i think i have anxiety, can u diagnose me" ends with a request.
   const clauses = plain.split(/[.,;:!?]\s*/);
   return (
