@@ -331,6 +331,11 @@ interface TopList {
   phrases: Float64Array;
 }
 
+/** The key of the word pair (left, right) in `Search.wordPairs`, from the two words' term numbers. */
+function pairKey(left: number, right: number, terms: number): number {
+  return left * terms + right;
+}
+
 /**
  * Puts an entry into the first `count` places of a top list (best first, ties in entry order),
  * moving those after it down one: the list then holds `count + 1`.
@@ -363,6 +368,8 @@ function placeInTopList(
 /** Known off-topic questions, indexed like the entries: term → questions, and each one's weight. */
 interface OffTopicIndex {
   questions: Map<string, number[]>;
+  /** The same lists by term number, for the terms the entries have (as a question's words are looked up). */
+  questionsById: ReadonlyArray<number[] | undefined>;
   /** Each question's summed word weights. */
   weights: Float64Array;
   /** Per-query scratch: the weight a question shares with the query, by generation. */
@@ -373,6 +380,7 @@ interface OffTopicIndex {
 
 const NO_OFF_TOPIC: OffTopicIndex = {
   questions: new Map(),
+  questionsById: [],
   weights: new Float64Array(0),
   matched: new Float64Array(0),
   seen: new Uint32Array(0),
@@ -470,8 +478,17 @@ export class Search {
   private lengthNorm = new Float64Array(0);
   private maxIdf = 0;
   private vocabulary: string[] = [];
-  /** log10 of how much more common each term is in the knowledge base than in everyday English. */
-  private specificity = new Map<string, number>();
+  /**
+   * By term number: log10 of how much more common the term is in the knowledge base than in
+   * everyday English (NaN for a word pair, which has none). By number, not by name: a question
+   * looks up each of its words here, and its words are already numbered (`resolve`).
+   */
+  private specificity = new Float64Array(0);
+  /**
+   * The term number of each word pair the index knows ("cover letter"), by the numbers of its two
+   * words (`pairKey`): a question's neighbouring words are looked up without joining their names.
+   */
+  private wordPairs = new Map<number, number>();
   /** Everyday English word shares, read at the first build. */
   private everyday: EverydayShare | undefined;
   /** Character pairs ("^i", "in", … "w$") → indexes into `vocabulary`, to shortlist typo candidates. */
@@ -598,6 +615,7 @@ export class Search {
     const termCounts = new Map<string, number>();
     let termTotal = 0;
     const names = new Map<string, number[]>();
+    const pairParts = new Map<string, [string, string]>();
     const phrasings: string[][][] = [];
     const lengths: number[] = [];
     const { bodyWeight } = this.tuning;
@@ -622,7 +640,11 @@ export class Search {
           if (!surfaceToTerm.has(kw.word)) surfaceToTerm.set(kw.word, kw.stem);
           // Word pairs from names and phrasings only: a body's pairs are many and say little.
           const next = inBody ? undefined : kws[i + 1];
-          if (next) add(`${kw.stem} ${next.stem}`, weight * BIGRAM_FACTOR, false);
+          if (next) {
+            const pair = `${kw.stem} ${next.stem}`;
+            add(pair, weight * BIGRAM_FACTOR, false);
+            pairParts.set(pair, [kw.stem, next.stem]);
+          }
         });
       };
       for (const [text, weight] of fieldsOf(entry, this.learned.get(doc) ?? [])) {
@@ -669,12 +691,17 @@ export class Search {
     this.vocabulary = vocabulary;
     this.everyday ??= readEverydayEnglish();
     const everyday = this.everyday;
-    this.specificity = new Map(
-      [...termCounts].map(([term, count]) => [
-        term,
-        Math.log10(count / termTotal / everyday(term)),
-      ]),
-    );
+    this.specificity = new Float64Array(postings.size).fill(Number.NaN);
+    for (const [term, count] of termCounts) {
+      const id = postings.id(term);
+      if (id !== undefined) this.specificity[id] = Math.log10(count / termTotal / everyday(term));
+    }
+    this.wordPairs = new Map();
+    for (const [pair, [left, right]] of pairParts) {
+      const [l, r, id] = [postings.id(left), postings.id(right), postings.id(pair)];
+      if (l !== undefined && r !== undefined && id !== undefined)
+        this.wordPairs.set(pairKey(l, r, postings.size), id);
+    }
     this.pairs = pairs;
     this.names = names;
     this.offTopic = this.indexOffTopic();
@@ -820,9 +847,9 @@ export class Search {
     for (let i = 0; i + 1 < resolved.length; i++) {
       const left = resolved[i]?.expansions[0];
       const right = resolved[i + 1]?.expansions[0];
-      if (!left || !right) continue;
-      const pair = `${left.term} ${right.term}`;
-      const t = postings.id(pair);
+      // A pair's two words are both in the index, so a word the index lacks makes no known pair.
+      if (!left || !right || left.id < 0 || right.id < 0) continue;
+      const t = this.wordPairs.get(pairKey(left.id, right.id, postings.size));
       if (t === undefined) continue;
       const idf = postings.idfOf(t);
       for (let k = postings.from(t), end = postings.to(t); k < end; k++) {
@@ -866,8 +893,8 @@ export class Search {
       known: knownIdf / totalIdf,
       task: asksForATask(query),
       anchor: resolved.reduce((best, r) => {
-        const term = r.expansions[0]?.term;
-        return term === undefined ? best : Math.max(best, this.specificity.get(term) ?? -9);
+        const first = r.expansions[0];
+        return first === undefined ? best : Math.max(best, this.specificityOf(first.id) ?? -9);
       }, -9),
       offTopic: this.nearestOffTopic(unique, resolved, totalIdf),
     };
@@ -977,13 +1004,25 @@ export class Search {
     });
     const n = weights.length;
     this.offTopicGeneration = 0;
+    const questionsById: Array<number[] | undefined> = [];
+    for (const [term, list] of questions) {
+      const id = this.postings.id(term);
+      if (id !== undefined) questionsById[id] = list;
+    }
     return {
       questions,
+      questionsById,
       weights: Float64Array.from(weights),
       matched: new Float64Array(n),
       seen: new Uint32Array(n),
       touched: new Int32Array(n),
     };
+  }
+
+  /** A term's specificity (see `specificity`), by its number; none for -1 or a word pair. */
+  private specificityOf(id: number): number | undefined {
+    const spec = id < 0 ? Number.NaN : (this.specificity[id] as number);
+    return Number.isNaN(spec) ? undefined : spec;
   }
 
   /** A word's weight: its rarity here, or for a word we do not know, how common it is elsewhere. */
@@ -1000,7 +1039,7 @@ export class Search {
     resolved: readonly ResolvedWord[],
     totalIdf: number,
   ): number {
-    const { weights, questions, matched, seen, touched } = this.offTopic;
+    const { weights, questions, questionsById, matched, seen, touched } = this.offTopic;
     if (weights.length === 0) return 0;
     // Reused arrays, as for the entries: no per-query allocation.
     if (this.offTopicGeneration >= 0xfffffff0) {
@@ -1011,10 +1050,16 @@ export class Search {
     let count = 0;
     words.forEach((kw, i) => {
       const weight = resolved[i]?.idf ?? 0;
-      const term = resolved[i]?.expansions[0]?.term ?? kw.stem;
-      const list = questions.get(term);
+      // By number for a word the entries have (its first expansion), else by name.
+      const first = resolved[i]?.expansions[0];
+      const known = first !== undefined && first.id >= 0;
+      const term = first?.term ?? kw.stem;
+      const list = known ? questionsById[first.id] : questions.get(term);
       if (!list) return;
-      const shared = Math.min(weight, this.termWeight(term));
+      const shared = Math.min(
+        weight,
+        known ? this.postings.idfOf(first.id) : this.termWeight(term),
+      );
       for (const q of list) {
         if (seen[q] !== round) {
           seen[q] = round;
@@ -1101,7 +1146,7 @@ export class Search {
   private resolve(word: string, wordStem: string): ResolvedWord {
     const id = this.postings.id(wordStem);
     if (id !== undefined) {
-      const scale = this.everydayScale(wordStem);
+      const scale = this.everydayScale(id);
       return {
         idf: this.postings.idfOf(id) * scale,
         scale,
@@ -1114,7 +1159,7 @@ export class Search {
     if (expansions.length === 0) {
       return { idf: this.maxIdf * this.unknownWeight(wordStem), scale: 1, expansions };
     }
-    const scale = this.everydayScale((expansions[0] as { term: string }).term);
+    const scale = this.everydayScale((expansions[0] as { id: number }).id);
     const idf = Math.max(...expansions.map((e) => this.postings.idf(e.term) ?? 0)) * scale;
     return { idf, scale, expansions };
   }
@@ -1144,10 +1189,10 @@ export class Search {
    * ("leetcode", "recruiter"): from `everydayFloor` at `everydayLow` specificity up to 1 at
    * `everydayHigh`.
    */
-  private everydayScale(term: string): number {
+  private everydayScale(id: number): number {
     const { everydayFloor, everydayLow, everydayHigh } = this.tuning;
     if (everydayFloor >= 1) return 1;
-    const spec = this.specificity.get(term) ?? everydayHigh;
+    const spec = this.specificityOf(id) ?? everydayHigh;
     const ramp = Math.min(1, Math.max(0, (spec - everydayLow) / (everydayHigh - everydayLow)));
     return everydayFloor + (1 - everydayFloor) * ramp;
   }
