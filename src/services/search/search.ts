@@ -521,7 +521,10 @@ export class Search {
 
   private top?: TopList;
   /** The last text `named` or `search` analyzed, and its keywords (`/prep` asks both in turn). */
-  private lastQuery = { text: "", keywords: [] as Keyword[] };
+  private lastQuery: { text: string; keywords: readonly Keyword[]; nameKey?: string } = {
+    text: "",
+    keywords: [],
+  };
 
   /** A build `prepare` has under way, when there is one. */
   private pending: Generator<void, void> | undefined;
@@ -722,7 +725,7 @@ export class Search {
    */
   named<K extends EntryKind>(text: string, kind: K): Array<Extract<Entry, { kind: K }>> {
     if (this.stale) this.build();
-    return (this.names.get(nameKey(this.keywordsOf(text))) ?? [])
+    return (this.names.get(this.nameKeyOf(text)) ?? [])
       .map((doc) => this.docs[doc] as Entry)
       .filter((e): e is Extract<Entry, { kind: K }> => e.kind === kind);
   }
@@ -860,7 +863,7 @@ export class Search {
         }
       }
     }
-    for (const doc of this.names.get(nameKey(queryWords)) ?? []) {
+    for (const doc of this.names.get(this.nameKeyOf(query)) ?? []) {
       if (seen[doc] === round) {
         score[doc] = (score[doc] as number) + totalIdf * (SATURATION + 1) * EXACT_NAME_BONUS;
       }
@@ -1120,6 +1123,14 @@ export class Search {
     }
     return this.lastQuery.keywords;
   }
+
+  /** The query's name key (`nameKey`), made once when `named` and `search` both look it up. */
+  private nameKeyOf(text: string): string {
+    this.keywordsOf(text);
+    this.lastQuery.nameKey ??= nameKey(this.lastQuery.keywords);
+    return this.lastQuery.nameKey;
+  }
+
 
   /** Per-entry scratch arrays, made once and reused by every query. */
   private buffers(): NonNullable<Search["scratch"]> {
