@@ -1131,7 +1131,6 @@ export class Search {
     return this.lastQuery.nameKey;
   }
 
-
   /** Per-entry scratch arrays, made once and reused by every query. */
   private buffers(): NonNullable<Search["scratch"]> {
     const n = this.docs.length;
