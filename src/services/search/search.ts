@@ -1170,7 +1170,8 @@ export class Search {
       return { idf: this.maxIdf * this.unknownWeight(wordStem), scale: 1, expansions };
     }
     const scale = this.everydayScale((expansions[0] as { id: number }).id);
-    const idf = Math.max(...expansions.map((e) => this.postings.idf(e.term) ?? 0)) * scale;
+    const idf =
+      Math.max(...expansions.map((e) => (e.id < 0 ? 0 : this.postings.idfOf(e.id)))) * scale;
     return { idf, scale, expansions };
   }
 
